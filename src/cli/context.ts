@@ -1,0 +1,34 @@
+import { access } from 'node:fs/promises';
+import { readEnv, type CcxEnv } from '../config/env.js';
+import { stateDirFor, statePaths, type StatePaths } from '../config/paths.js';
+import { CcxError } from '../errors.js';
+import { openRepo } from '../git/repo.js';
+import type { GitRepo } from '../git/run.js';
+import type { CliIO } from './command.js';
+
+/** The repository a command runs against and its STATE_DIR, resolved from the working directory. */
+export interface RepoContext {
+  env: CcxEnv;
+  repo: GitRepo;
+  paths: StatePaths;
+}
+
+export async function repoContext(io: CliIO, repoPath = io.cwd): Promise<RepoContext> {
+  const env = readEnv(io.env);
+  const repo = await openRepo(repoPath);
+  const stateDir = await stateDirFor(repo, env);
+  return { env, repo, paths: statePaths(stateDir) };
+}
+
+/** Like repoContext, but fails with the fix when `ccx init` has not been run for this repository. */
+export async function initialisedContext(io: CliIO, repoPath = io.cwd): Promise<RepoContext> {
+  const context = await repoContext(io, repoPath);
+  try {
+    await access(context.paths.config);
+  } catch {
+    throw new CcxError('NOT_INITIALISED', `ccx is not set up for ${context.repo.root} (no ${context.paths.config}).`, {
+      hint: 'Run `ccx init` in the repository first.',
+    });
+  }
+  return context;
+}

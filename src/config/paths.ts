@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { originUrl } from '../git/repo.js';
+import type { GitRepo } from '../git/run.js';
+import type { CcxEnv } from './env.js';
+
+export interface PlatformInfo {
+  platform: NodeJS.Platform;
+  home: string;
+  xdgDataHome: string | undefined;
+}
+
+export function currentPlatform(env: NodeJS.ProcessEnv = process.env): PlatformInfo {
+  const xdg = env['XDG_DATA_HOME'];
+  return { platform: process.platform, home: homedir(), xdgDataHome: xdg === undefined || xdg === '' ? undefined : xdg };
+}
+
+/** The root every STATE_DIR lives under (SPEC 2). */
+export function dataRoot(env: Pick<CcxEnv, 'dataHome'>, platform: PlatformInfo = currentPlatform()): string {
+  if (env.dataHome !== undefined) return env.dataHome;
+  if (platform.xdgDataHome !== undefined) return join(platform.xdgDataHome, 'ccx');
+  if (platform.platform === 'darwin') return join(platform.home, 'Library', 'Application Support', 'ccx');
+  return join(platform.home, '.local', 'share', 'ccx');
+}
+
+/** `<basename>-<first 7 hex of sha256>` of the origin URL, else of the repository's real path. */
+export function repoKey(repoRoot: string, origin: string | null): string {
+  const real = realpathSync(repoRoot);
+  const digest = createHash('sha256').update(origin ?? real).digest('hex').slice(0, 7);
+  return `${basename(real)}-${digest}`;
+}
+
+export async function stateDirFor(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'>, platform?: PlatformInfo): Promise<string> {
+  return join(dataRoot(env, platform), repoKey(repo.root, await originUrl(repo)));
+}
+
+/** Where each file of a STATE_DIR lives (SPEC 2). */
+export function statePaths(stateDir: string) {
+  return {
+    stateDir,
+    board: join(stateDir, 'BOARD.md'),
+    config: join(stateDir, 'config.yaml'),
+    ladder: join(stateDir, 'model-ladder.json'),
+    tasks: join(stateDir, 'tasks'),
+    runs: join(stateDir, 'runs'),
+    asks: join(stateDir, 'asks'),
+    worktrees: join(stateDir, 'worktrees'),
+    audit: join(stateDir, 'audit.jsonl'),
+    status: join(stateDir, 'STATUS.md'),
+    boardLock: join(stateDir, '.board.lock'),
+    brief: (id: string) => join(stateDir, 'tasks', `${id}.md`),
+    runDir: (id: string) => join(stateDir, 'runs', id),
+    worktree: (id: string) => join(stateDir, 'worktrees', id),
+  };
+}
+
+export type StatePaths = ReturnType<typeof statePaths>;
+
+/** `<repo>/.ccx/inbox` and its two outcome folders (SPEC 5). */
+export function inboxPaths(repoRoot: string) {
+  const inbox = join(repoRoot, '.ccx', 'inbox');
+  return { inbox, accepted: join(inbox, 'accepted'), rejected: join(inbox, 'rejected'), processing: join(inbox, '.processing') };
+}

@@ -1,0 +1,104 @@
+import { realpath } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { CcxError } from '../errors.js';
+import { git, gitUnqueued, type GitRepo } from './run.js';
+
+export const MIN_GIT_VERSION: readonly [number, number] = [2, 38];
+
+let checkedVersion: Promise<string> | undefined;
+
+/** The installed git's version, checked once per process against MIN_GIT_VERSION. */
+export function requireGitVersion(): Promise<string> {
+  checkedVersion ??= (async () => {
+    const { stdout } = await gitUnqueued(['--version'], { cwd: process.cwd() });
+    const match = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(stdout);
+    if (match === null) throw new CcxError('GIT_TOO_OLD', `could not read git's version from ${JSON.stringify(stdout.trim())}.`);
+    const version = `${match[1]}.${match[2]}.${match[3] ?? '0'}`;
+    if (!isAtLeast([Number(match[1]), Number(match[2])], MIN_GIT_VERSION)) {
+      throw new CcxError('GIT_TOO_OLD', `git ${version} is too old: ccx needs git ${MIN_GIT_VERSION.join('.')} or newer (for git merge-tree --write-tree).`, {
+        hint: 'Install a newer git and make sure it comes first on PATH.',
+      });
+    }
+    return version;
+  })();
+  return checkedVersion;
+}
+
+export function isAtLeast(version: readonly [number, number], minimum: readonly [number, number]): boolean {
+  return version[0] > minimum[0] || (version[0] === minimum[0] && version[1] >= minimum[1]);
+}
+
+/**
+ * The repository that contains `path`. From inside a worktree it is still the main repository:
+ * its root is the main checkout, so every worktree of a repository maps to one STATE_DIR.
+ */
+export async function openRepo(path: string): Promise<GitRepo> {
+  await requireGitVersion();
+  const result = await gitUnqueued(['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel'], {
+    cwd: path,
+    allowExitCodes: [128],
+  }).catch((error: unknown) => {
+    if (error instanceof CcxError && error.code === 'GIT_FAILED') throw notARepo(path, error);
+    throw error;
+  });
+  if (result.exitCode !== 0) throw notARepo(path);
+  const [commonDirLine, toplevelLine] = result.stdout.split('\n');
+  if (commonDirLine === undefined || commonDirLine === '') throw notARepo(path);
+  const commonDir = await realpath(commonDirLine);
+  if (basename(commonDir) !== '.git') {
+    throw new CcxError('NOT_A_REPO', `${path} belongs to a bare repository or one with a separate git folder (${commonDir}); ccx needs a normal checkout.`, {
+      hint: 'Run ccx in a regular clone of the repository.',
+    });
+  }
+  const root = dirname(commonDir);
+  if (toplevelLine === undefined || toplevelLine === '') {
+    throw new CcxError('NOT_A_REPO', `${path} is inside ${commonDir}, not inside a checkout.`, { hint: 'Run ccx from the repository working tree.' });
+  }
+  return { root, commonDir };
+}
+
+function notARepo(path: string, cause?: unknown): CcxError {
+  return new CcxError('NOT_A_REPO', `${path} is not inside a git repository.`, {
+    hint: 'Run ccx inside a git repository (or create one with `git init` and make a first commit).',
+    cause,
+  });
+}
+
+/** The URL of `origin`, or null when the repository has none. */
+export async function originUrl(repo: GitRepo): Promise<string | null> {
+  const result = await git(repo, ['remote', 'get-url', 'origin'], { cwd: repo.root, allowExitCodes: [2, 128], readOnly: true });
+  const url = result.stdout.trim();
+  return result.exitCode === 0 && url !== '' ? url : null;
+}
+
+/** The commit a ref points to, or null when it does not exist. */
+export async function resolveRef(repo: GitRepo, ref: string, cwd = repo.root): Promise<string | null> {
+  const result = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+    cwd,
+    allowExitCodes: [1, 128],
+    readOnly: true,
+  });
+  const sha = result.stdout.trim();
+  return result.exitCode === 0 && sha !== '' ? sha : null;
+}
+
+/** The branch checked out at `cwd`, or null when HEAD is detached. */
+export async function currentBranch(repo: GitRepo, cwd = repo.root): Promise<string | null> {
+  const result = await git(repo, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, allowExitCodes: [1, 128], readOnly: true });
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+export async function hasCommits(repo: GitRepo, cwd = repo.root): Promise<boolean> {
+  return (await resolveRef(repo, 'HEAD', cwd)) !== null;
+}
+
+/** Fails with a clear message unless `branch` exists as a local branch. */
+export async function requireBranch(repo: GitRepo, branch: string): Promise<string> {
+  const sha = await resolveRef(repo, `refs/heads/${branch}`);
+  if (sha === null) {
+    throw new CcxError('GIT_BRANCH_MISSING', `the integration branch ${JSON.stringify(branch)} does not exist in ${repo.root}.`, {
+      hint: `Create it (git branch ${branch}) or set another branch as \`integration:\` in config.yaml.`,
+    });
+  }
+  return sha;
+}

@@ -1,0 +1,145 @@
+import { execa } from 'execa';
+import { CcxError, errnoCode } from '../errors.js';
+
+/** A repository as ccx drives it: the main checkout and the common .git folder all worktrees share. */
+export interface GitRepo {
+  /** Absolute path of the main checkout. */
+  root: string;
+  /** Absolute path of the shared .git folder; the key git calls are serialised on. */
+  commonDir: string;
+}
+
+export interface GitCallOptions {
+  /** Where git runs: the main checkout or a worktree. */
+  cwd: string;
+  input?: string;
+  env?: Record<string, string>;
+  /** Exit codes that are answers rather than failures (merge-tree exits 1 on a conflict). */
+  allowExitCodes?: readonly number[];
+  /** Read-only calls skip git's optional locks, so they never contend with the person's own git. */
+  readOnly?: boolean;
+  /** How long to keep retrying while another process holds a git lock. */
+  lockWaitMs?: number;
+}
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export const DEFAULT_LOCK_WAIT_MS = 10_000;
+const LOCK_RETRY_START_MS = 25;
+const LOCK_RETRY_MAX_MS = 500;
+/** Variables a git hook or a parent git process may have set; inherited, they would point git elsewhere. */
+const INHERITED_GIT_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_PREFIX',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_NAMESPACE',
+  'GIT_CEILING_DIRECTORIES',
+];
+const LOCK_FILE_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
+
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs git in `repo`, one call at a time per repository, retrying while a git lock is held. */
+export function git(repo: GitRepo, args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  const previous = queues.get(repo.commonDir) ?? Promise.resolve();
+  const next = previous.then(
+    () => gitWithLockRetry(args, options),
+    () => gitWithLockRetry(args, options),
+  );
+  const settled = next.catch(() => undefined);
+  queues.set(repo.commonDir, settled);
+  void settled.then(() => {
+    if (queues.get(repo.commonDir) === settled) queues.delete(repo.commonDir);
+  });
+  return next;
+}
+
+/** Runs git outside any repository queue: for discovering a repository before there is one. */
+export async function gitUnqueued(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  return gitWithLockRetry(args, options);
+}
+
+async function gitWithLockRetry(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  const deadline = Date.now() + (options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  let wait = LOCK_RETRY_START_MS;
+  for (;;) {
+    const result = await runGitOnce(args, options);
+    const allowed = result.exitCode === 0 || (options.allowExitCodes ?? []).includes(result.exitCode);
+    if (allowed) return result;
+    const lock = LOCK_FILE_EXISTS.exec(result.stderr);
+    if (lock === null) throw gitFailure(args, options.cwd, result);
+    if (Date.now() + wait > deadline) {
+      throw new CcxError('GIT_LOCKED', `git ${args[0] ?? ''} in ${options.cwd} could not run: ${lock[1]} exists, so another git process holds the lock.`, {
+        hint: `Wait for the other git command to finish. If no git process is running, remove ${lock[1]} yourself; ccx never deletes a git lock.`,
+      });
+    }
+    await sleep(wait);
+    wait = Math.min(wait * 2, LOCK_RETRY_MAX_MS);
+  }
+}
+
+async function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  try {
+    const result = await execa('git', args, {
+      cwd: options.cwd,
+      input: options.input ?? '',
+      env: gitEnv(options),
+      extendEnv: false,
+      reject: false,
+      stripFinalNewline: false,
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    if (result.exitCode === undefined) {
+      throw new CcxError('GIT_FAILED', `git ${args.join(' ')} was stopped by ${result.signal ?? 'a signal'} in ${options.cwd}.`);
+    }
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+  } catch (error) {
+    if (error instanceof CcxError) throw error;
+    if (errnoCode(error) === 'ENOENT' || /ENOENT/.test(String(error))) {
+      throw new CcxError('GIT_FAILED', `git could not be started in ${options.cwd}: the git binary or the folder does not exist.`, {
+        hint: 'Install git 2.38 or newer and check that the folder exists.',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function gitEnv(options: GitCallOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !INHERITED_GIT_VARIABLES.includes(key)) env[key] = value;
+  }
+  env['LC_ALL'] = 'C';
+  env['LANGUAGE'] = 'C';
+  env['GIT_TERMINAL_PROMPT'] = '0';
+  if (options.readOnly === true) env['GIT_OPTIONAL_LOCKS'] = '0';
+  return { ...env, ...options.env };
+}
+
+function gitFailure(args: readonly string[], cwd: string, result: GitResult): CcxError {
+  const detail = result.stderr.trim() || result.stdout.trim() || `exit code ${result.exitCode}`;
+  return new CcxError('GIT_FAILED', `git ${summariseArgs(args)} failed in ${cwd}: ${detail}`);
+}
+
+function summariseArgs(args: readonly string[]): string {
+  const shown = args.slice(0, 6).join(' ');
+  return args.length > 6 ? `${shown} …` : shown;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Splits NUL-terminated git output (`-z`) into its entries. */
+export function splitNul(output: string): string[] {
+  return output.split('\0').filter((entry) => entry !== '');
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { gitdir } from '../helpers/gitdir.js';
+import { testdir } from '../helpers/testdir.js';
+
+describe('ccx command line', () => {
+  it('lists every command with --help and exits 0', async () => {
+    const result = await runCli(['--help'], { cwd: await testdir() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Usage: ccx <command> [options]');
+    expect(result.stdout).toContain('where');
+  });
+
+  it('exits 2 with the fix on an unknown command', async () => {
+    const result = await runCli(['frobnicate'], { cwd: await testdir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatchInlineSnapshot(`
+      "ccx: unknown command "frobnicate".
+        Run \`ccx --help\` for the list of commands.
+      "
+    `);
+  });
+
+  it('exits 2 on an unknown option and shows the usage', async () => {
+    const result = await runCli(['where', '--bogus'], { cwd: await testdir() });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatchInlineSnapshot(`
+      "ccx where: Unknown option '--bogus'.
+        Usage: ccx where
+      "
+    `);
+  });
+
+  it('prints the STATE_DIR under CCX_DATA_HOME, named after the repository', async () => {
+    const repo = await gitdir();
+    const env = await isolatedEnv();
+    const result = await runCli(['where'], { cwd: repo, env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toMatch(new RegExp(`^${escapeRegExp(join(env.CCX_DATA_HOME, 'ccx-git-'))}[A-Za-z0-9]+-[0-9a-f]{7}$`));
+  });
+
+  it('refuses to run outside a git repository, saying what to do', async () => {
+    const dir = await testdir();
+    const result = await runCli(['where'], { cwd: dir, env: await isolatedEnv() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${dir} is not inside a git repository.`);
+    expect(result.stderr).toContain('git init');
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

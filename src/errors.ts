@@ -12,6 +12,7 @@ export type CcxErrorCode =
   | 'BOARD_INVALID'
   | 'BOARD_BUSY'
   | 'BOARD_UNREADABLE'
+  | 'BOARD_MISSING'
   | 'TASK_NOT_FOUND'
   | 'TASK_RUNNING'
   | 'INBOX_REJECTED'

@@ -1,5 +1,10 @@
 import type { Command } from '../command.js';
+import { add } from './add.js';
+import { board } from './board.js';
+import { inbox } from './inbox.js';
+import { init } from './init.js';
+import { tasks } from './tasks.js';
 import { where } from './where.js';
 
 /** Every command, in the order `ccx --help` lists them. */
-export const commands: readonly Command[] = [where];
+export const commands: readonly Command[] = [init, where, board, tasks, add, inbox];

@@ -1,0 +1,65 @@
+import { parse } from 'yaml';
+
+export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
+export type RowValue = string | number | boolean | null | readonly string[] | { readonly include: readonly string[]; readonly exclude: readonly string[] };
+
+const PLAIN_SAFE = /^[\p{L}\p{N}_][\p{L}\p{N} _./@+=()~^$%*?-]*$/u;
+
+/** A scalar as YAML text: plain when that reads back as the same string, else quoted. */
+export function renderScalar(value: string | number | boolean | null, preferred: ScalarStyle = 'PLAIN'): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'string') return String(value);
+  if (preferred === 'QUOTE_SINGLE' && !/[\r\n\p{Cc}]/u.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  if (preferred === 'PLAIN' && isPlainSafe(value)) return value;
+  return doubleQuoted(value);
+}
+
+export function doubleQuoted(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function isPlainSafe(value: string): boolean {
+  if (!PLAIN_SAFE.test(value) || value !== value.trim()) return false;
+  try {
+    return parse(value) === value;
+  } catch {
+    return false;
+  }
+}
+
+/** A whole row in block style, as ccx-loop writes them; `indent` is the whitespace before its `-`. */
+export function renderRow(fields: Record<string, RowValue | undefined>, indent: string, eol: string): string {
+  const lines: string[] = [];
+  let first = true;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const prefix = first ? `${indent}- ` : `${indent}  `;
+    first = false;
+    lines.push(...renderField(key, value, prefix, `${indent}  `));
+  }
+  return lines.map((line) => line + eol).join('');
+}
+
+function renderField(key: string, value: RowValue, prefix: string, indent: string): string[] {
+  if (Array.isArray(value)) return renderList(`${prefix}${key}:`, value as readonly string[], `${indent}  `);
+  if (value !== null && typeof value === 'object') {
+    const scope = value as { include: readonly string[]; exclude: readonly string[] };
+    return [`${prefix}${key}:`, ...renderList(`${indent}  include:`, scope.include, `${indent}    `), ...renderList(`${indent}  exclude:`, scope.exclude, `${indent}    `)];
+  }
+  if (typeof value === 'string' && /\n/.test(value.replace(/\n+$/, '')) && canBeLiteralBlock(value)) {
+    const chomp = value.endsWith('\n\n') ? '+' : value.endsWith('\n') ? '' : '-';
+    const body = value.replace(/\n$/, '').split('\n').map((line) => (line === '' ? '' : `${indent}  ${line}`));
+    return [`${prefix}${key}: |${chomp}`, ...body];
+  }
+  return [`${prefix}${key}: ${renderScalar(value as string | number | boolean | null)}`];
+}
+
+function renderList(head: string, items: readonly string[], indent: string): string[] {
+  if (items.length === 0) return [`${head} []`];
+  return [head, ...items.map((item) => `${indent}- ${renderScalar(item)}`)];
+}
+
+/** A literal block keeps multi-line notes readable; it cannot start with a space or hold control characters. */
+function canBeLiteralBlock(value: string): boolean {
+  return !/^[ \t]/.test(value) && !/[\r\p{Cc}]/u.test(value.replace(/\n/g, ''));
+}

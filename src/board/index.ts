@@ -1,0 +1,12 @@
+export { appendRowEdits, applyEdits, renderRow, renderScalar, setFieldEdits, type NewRow, type RowValue, type TextEdit } from './edit/index.js';
+export { MAX_BOARD_BYTES, hashBoard, type ParsedBoard } from './parse/board.js';
+export { BoardParser, parseBoard } from './parse/parser.js';
+export { TASK_ID_PATTERN } from './parse/row-fields.js';
+export { MAX_ALIAS_COUNT } from './parse/yaml-block.js';
+export { BoardStore, type BoardRead } from './store/board-store.js';
+export { editorLockExists, readBoardStable, type BoardFileRead } from './store/read.js';
+export { updateBoard, type BoardEdit, type BoardPaths, type UpdateResult } from './store/update.js';
+export * from './types.js';
+export { formatProblem } from './format.js';
+export { withPathspecProblems, type PathspecValidator } from './pathspecs.js';
+export { BOARD_TEMPLATE } from './template.js';

@@ -1,0 +1,176 @@
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { ROW_FIELDS } from '../types.js';
+import type { LocalProblem } from './yaml-block.js';
+
+export const TASK_ID_PATTERN = /^T-[1-9][0-9]*$/;
+
+/** Reads one row's fields with their source offsets; every complaint names the row, the rule and what it got. */
+export class RowFields {
+  readonly problems: LocalProblem[] = [];
+  private readonly pairs = new Map<string, Pair>();
+
+  constructor(
+    private readonly map: YAMLMap,
+    /** The row as plain JavaScript, converted once. */
+    private readonly values: Record<string, unknown>,
+    readonly label: string,
+  ) {
+    for (const pair of map.items) {
+      if (isScalar(pair.key)) this.pairs.set(String(pair.key.value), pair);
+    }
+  }
+
+  get start(): number {
+    return this.map.range?.[0] ?? 0;
+  }
+
+  has(key: string): boolean {
+    const value = this.raw(key);
+    return value !== undefined && value !== null;
+  }
+
+  /** The value as plain JavaScript; undefined when the key is absent. */
+  raw(key: string): unknown {
+    return Object.hasOwn(this.values, key) ? this.values[key] : undefined;
+  }
+
+  offsetOf(key: string): number {
+    const pair = this.pairs.get(key);
+    const value = pair?.value as Node | null | undefined;
+    return value?.range?.[0] ?? (pair?.key as Node | undefined)?.range?.[0] ?? this.start;
+  }
+
+  fail(key: string | number, message: string): void {
+    const offset = typeof key === 'number' ? key : this.offsetOf(key);
+    this.problems.push({ offset, message: `${this.label}: ${message}` });
+  }
+
+  text(key: string, options: { required?: boolean; oneLine?: boolean } = {}): string | null {
+    const value = this.raw(key);
+    if (value === undefined || value === null || value === '') {
+      if (options.required === true) this.fail(key, `${key} is missing; every row needs one.`);
+      return null;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      this.fail(key, `${key} must be text, but it is ${describe(value)}.`);
+      return null;
+    }
+    const text = String(value);
+    if (options.oneLine === true && /[\r\n]/.test(text.trim())) {
+      this.fail(key, `${key} must be one line.`);
+      return null;
+    }
+    return options.oneLine === true ? text.trim() : text;
+  }
+
+  choice<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    const match = allowed.find((candidate) => candidate === value);
+    if (match === undefined) this.fail(key, `${key} must be one of ${allowed.join(', ')}, but it is ${describe(value)}.`);
+    return match ?? fallback;
+  }
+
+  integer(key: string, min: number, max: number, fallback: number): number {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(key, `${key} must be a whole number from ${min} to ${max}, but it is ${describe(value)}.`);
+      return fallback;
+    }
+    return value;
+  }
+
+  decimal(key: string, min: number, max: number, fallback: number | null, exclusiveMin = false): number | null {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    const below = exclusiveMin ? typeof value === 'number' && value <= min : typeof value === 'number' && value < min;
+    if (typeof value !== 'number' || !Number.isFinite(value) || below || value > max) {
+      const range = exclusiveMin ? `above ${min}` : `from ${min} to ${max}`;
+      this.fail(key, `${key} must be a number ${range}, but it is ${describe(value)}.`);
+      return fallback;
+    }
+    return value;
+  }
+
+  flag(key: string, fallback: boolean): boolean {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'boolean') {
+      this.fail(key, `${key} must be true or false, but it is ${describe(value)}.`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** A list of strings, or one string standing for a list of one. */
+  strings(key: string, value: unknown = this.raw(key)): string[] {
+    if (value === undefined || value === null) return [];
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || !list.every((entry) => typeof entry === 'string')) {
+      this.fail(key, `${key} must be a list of text entries, but it is ${describe(value)}.`);
+      return [];
+    }
+    return list;
+  }
+
+  /** Bookkeeping text written by ccx (a commit id may read as a number). */
+  note(key: string): string | null {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    this.fail(key, `${key} must be text or null, but it is ${describe(value)}.`);
+    return null;
+  }
+
+  /** Fields that are not part of a row: a typo here could silently drop a dependency, so it skips the row. */
+  rejectUnknownKeys(): void {
+    for (const [key, pair] of this.pairs) {
+      if ((ROW_FIELDS as readonly string[]).includes(key)) continue;
+      const suggestion = closestField(key);
+      const offset = (pair.key as Node).range?.[0] ?? this.start;
+      this.fail(offset, `${key} is not a row field${suggestion === null ? '' : ` (did you mean ${suggestion}?)`}; rows take ${ROW_FIELDS.join(', ')}.`);
+    }
+  }
+
+  isCollection(key: string): boolean {
+    const value = this.pairs.get(key)?.value;
+    return isMap(value) || isSeq(value);
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return JSON.stringify(value);
+}
+
+function closestField(key: string): string | null {
+  const normal = key.toLowerCase().replace(/[-_\s]/g, '');
+  const exact = ROW_FIELDS.find((field) => field.replace(/_/g, '') === normal);
+  if (exact !== undefined) return exact;
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const field of ROW_FIELDS) {
+    const distance = editDistance(normal, field.replace(/_/g, ''));
+    if (distance < bestDistance) {
+      best = field;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,52 @@
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+
+/** Aliases that expand past this many nodes are refused: a YAML "billion laughs" would exhaust memory. */
+export const MAX_ALIAS_COUNT = 20;
+
+export interface LocalProblem {
+  /** Offset into the YAML text. */
+  offset: number;
+  message: string;
+}
+
+export type YamlBlockResult =
+  | { ok: true; doc: Document.Parsed; items: Node[]; flow: boolean }
+  | { ok: false; problems: LocalProblem[] };
+
+/** Parses the Tasks block with yaml's Document API (which keeps every node's source range). */
+export function parseTasksYaml(yamlText: string): YamlBlockResult {
+  const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((error) => ({ offset: error.pos[0], message: `the Tasks YAML does not parse: ${firstLine(error.message)}` })),
+    };
+  }
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [{ offset: firstAliasOffset(yamlText), message: `the Tasks YAML uses aliases that expand past ${MAX_ALIAS_COUNT} nodes (${firstLine(String((error as Error).message))}); write the values out instead.` }],
+    };
+  }
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) return { ok: true, doc, items: [], flow: false };
+  if (!isSeq(contents)) {
+    const kind = isMap(contents) ? 'a mapping' : 'a single value';
+    return {
+      ok: false,
+      problems: [{ offset: contents.range?.[0] ?? 0, message: `the Tasks block must be a YAML list of rows (each starting with \`- id: T-<n>\`), but it is ${kind}.` }],
+    };
+  }
+  return { ok: true, doc, items: contents.items as Node[], flow: contents.flow === true };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function firstAliasOffset(text: string): number {
+  const match = /\*[^\s,\]}]+/.exec(text);
+  return match?.index ?? 0;
+}

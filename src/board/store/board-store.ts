@@ -1,0 +1,86 @@
+import { appendRowEdits, applyEdits, setFieldEdits, type NewRow, type TextEdit } from '../edit/index.js';
+import { hashBoard, type ParsedBoard } from '../parse/board.js';
+import { BoardParser } from '../parse/parser.js';
+import type { OwnedFields } from '../types.js';
+import { readBoardStable } from './read.js';
+import { updateBoard, type BoardEdit, type BoardPaths, type UpdateResult } from './update.js';
+
+export type BoardRead =
+  | { kind: 'ok'; board: ParsedBoard }
+  | { kind: 'missing' | 'empty' | 'unreadable'; message: string };
+
+const PARSE_CACHE_SIZE = 4;
+
+/**
+ * BOARD.md for one STATE_DIR: every read and every write of the daemon and the commands goes
+ * through here. Parses are cached by content hash (a write right after a read does not parse twice),
+ * and the hash of ccx's own last write is kept so a watcher can ignore its own echo.
+ */
+export class BoardStore {
+  private readonly parser = new BoardParser();
+  private readonly parsed = new Map<string, ParsedBoard>();
+  /** The hash of the last content this store wrote. */
+  lastWrittenHash: string | null = null;
+
+  constructor(readonly paths: BoardPaths) {}
+
+  parse(bytes: Buffer | string): ParsedBoard {
+    const hash = hashBoard(bytes);
+    const cached = this.parsed.get(hash);
+    if (cached !== undefined) return cached;
+    const board = this.parser.parse(bytes);
+    this.parsed.set(hash, board);
+    if (this.parsed.size > PARSE_CACHE_SIZE) this.parsed.delete(this.parsed.keys().next().value as string);
+    return board;
+  }
+
+  async read(): Promise<BoardRead> {
+    const read = await readBoardStable(this.paths.board);
+    switch (read.kind) {
+      case 'ok':
+        return { kind: 'ok', board: this.parse(read.bytes) };
+      case 'missing':
+        return { kind: 'missing', message: `${this.paths.board} does not exist; run \`ccx init\` to create it.` };
+      case 'empty':
+        return { kind: 'empty', message: `${this.paths.board} is empty.` };
+      case 'unreadable':
+        return { kind: 'unreadable', message: `${read.reason}.` };
+    }
+  }
+
+  async update(edit: BoardEdit): Promise<UpdateResult> {
+    const result = await updateBoard(this.paths, edit, (bytes) => this.parse(bytes));
+    if (result.changed) this.lastWrittenHash = result.board.hash;
+    return result;
+  }
+
+  /** Sets ccx-owned fields of one row (a status transition and its bookkeeping). */
+  setFields(id: string, fields: OwnedFields): Promise<UpdateResult> {
+    return this.update((board) => withEdits(board, setFieldEdits(board, id, fields)));
+  }
+
+  /**
+   * Sets ccx-owned fields of several rows in one write; rows that are not (or no longer) valid on
+   * the board are left alone. This is how the daemon puts back values a stale editor buffer reverted.
+   */
+  setMany(changes: ReadonlyMap<string, OwnedFields>): Promise<UpdateResult> {
+    return this.update((board) => {
+      const edits = [...changes].filter(([id]) => board.rowLayouts.has(id)).flatMap(([id, fields]) => setFieldEdits(board, id, fields));
+      return withEdits(board, edits);
+    });
+  }
+
+  /** Appends the rows `make` returns for the board as it stands at write time (ids are chosen there). */
+  async appendRows(make: (board: ParsedBoard) => readonly NewRow[]): Promise<UpdateResult & { rows: readonly NewRow[] }> {
+    let rows: readonly NewRow[] = [];
+    const result = await this.update((board) => {
+      rows = make(board);
+      return withEdits(board, appendRowEdits(board, rows));
+    });
+    return { ...result, rows };
+  }
+}
+
+function withEdits(board: ParsedBoard, edits: TextEdit[]): string | null {
+  return edits.length === 0 ? null : applyEdits(board.body, edits, board.bom);
+}

@@ -1,0 +1,42 @@
+import lockfile from 'proper-lockfile';
+import { CcxError } from '../../errors.js';
+
+export interface HeldLock {
+  /** Set when proper-lockfile reports the lock lost (e.g. after a laptop sleep); the holder must not write. */
+  compromised: boolean;
+}
+
+const LOCK_STALE_MS = 10_000;
+const LOCK_UPDATE_MS = 2_000;
+
+/**
+ * Runs `fn` while holding the ccx board lock (a dedicated path, so an editor never sees it). It only
+ * serialises ccx processes; editors ignore it, which is why writes are compare-and-swap as well.
+ */
+export async function withBoardLock<T>(lockPath: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+  const held: HeldLock = { compromised: false };
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(lockPath, {
+      realpath: false,
+      lockfilePath: lockPath,
+      stale: LOCK_STALE_MS,
+      update: LOCK_UPDATE_MS,
+      retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100 },
+      // The default handler throws inside a timer and kills the process; a lost lock only means "do not write now".
+      onCompromised: () => {
+        held.compromised = true;
+      },
+    });
+  } catch (error) {
+    throw new CcxError('BOARD_BUSY', `another ccx process has held the board lock ${lockPath} for too long.`, {
+      hint: 'Try again in a moment. If no ccx process is running, the lock goes stale by itself within 10 s.',
+      cause: error,
+    });
+  }
+  try {
+    return await fn(held);
+  } finally {
+    await release().catch(() => undefined);
+  }
+}

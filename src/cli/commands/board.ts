@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { Command } from '../command.js';
+import { initialisedContext } from '../context.js';
+
+export const board: Command = {
+  name: 'board',
+  summary: 'Open BOARD.md in $VISUAL or $EDITOR (or print it).',
+  usage: 'ccx board',
+  details: `Opens the board of the repository you are in with $VISUAL or $EDITOR. Without an editor, or
+when the output is not a terminal, prints the board instead. The daemon notices your save.`,
+  options: {},
+  positionals: { min: 0, max: 0 },
+  async run({ io }) {
+    const context = await initialisedContext(io);
+    const editor = (io.env['VISUAL'] ?? '').trim() || (io.env['EDITOR'] ?? '').trim();
+    if (editor === '' || !io.stdoutIsTTY) {
+      io.stdout(await readFile(context.paths.board, 'utf8'));
+      return 0;
+    }
+    // $EDITOR is the person's own command line (it may carry flags, like `code -w`), run as git runs it;
+    // the board's path is passed as an argument, never spliced into the string.
+    return new Promise<number>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'ccx-board', context.paths.board], { stdio: 'inherit', cwd: io.cwd, env: io.env });
+      child.on('error', reject);
+      child.on('exit', (code) => resolve(code === 0 ? 0 : 1));
+    });
+  },
+};

@@ -108,6 +108,11 @@ export interface AgentAdapter {
 export interface ProcessOptions {
   /** How long a group gets between SIGTERM and SIGKILL (default 5 s). */
   killGraceMs?: number;
+  /**
+   * The environment agents start from (default: ccx's own, since agents use the person's logins);
+   * each request's `env` goes on top.
+   */
+  baseEnv?: Record<string, string | undefined>;
 }
 
 export interface ClaudeAgentConfig extends ProcessOptions {

@@ -21,7 +21,7 @@ export function claudeAgent(config: ClaudeAgentConfig): AgentAdapter {
         file: bin,
         args: claudeArgs(request, config),
         cwd: request.worktree,
-        env: { ...process.env, ...request.env },
+        env: { ...(config.baseEnv ?? process.env), ...request.env },
         input: request.prompt,
         timeoutMs: request.timeoutMs,
         signal: request.signal,

@@ -25,7 +25,7 @@ export function codexAgent(config: CodexAgentConfig): AgentAdapter {
       const files = await prepareFiles(request);
       try {
         const reader = createCodexEventReader(request.onProgress);
-        const env = { ...process.env, ...request.env };
+        const env = { ...(config.baseEnv ?? process.env), ...request.env };
         const run = await runInGroup({
           file: bin,
           args: codexArgs(request, files),

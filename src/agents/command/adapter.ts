@@ -26,7 +26,7 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
         file: file ?? '',
         args,
         cwd: request.worktree,
-        env: commandEnv(request),
+        env: commandEnv(request, config.baseEnv ?? process.env),
         input: request.prompt,
         timeoutMs: request.timeoutMs,
         signal: request.signal,

@@ -29,7 +29,8 @@ export interface TurnRequest {
   model: string;
   effort: string;
   /**
-   * claude: `--session-id <uuid>` when `resume` is false, `--resume <id>` when true (same worktree).
+   * claude: `--session-id <uuid>` when `resume` is false (the id must be a fresh UUID), `--resume <id>`
+   * when true (from the same worktree).
    * codex: `resume` true runs `codex exec … resume <id>`; false starts a new thread (codex picks the id).
    * Omitted: a fresh session (conductor mode).
    */
@@ -38,7 +39,10 @@ export interface TurnRequest {
   timeoutMs: number;
   /** Aborting stops the group (TERM, then KILL) and yields kind `cancelled`. */
   signal?: AbortSignal;
-  /** A JSON Schema for the final answer: codex `--output-schema`, claude `--json-schema`. */
+  /**
+   * A JSON Schema for the final answer: codex `--output-schema` (it must be OpenAI-strict: every
+   * property required, additionalProperties false), claude `--json-schema`.
+   */
   outputSchema?: object;
   /** The configured test command; claude may run it (`Bash(<cmd>:*)` in `--allowedTools`). */
   testCommand?: string;

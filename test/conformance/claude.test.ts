@@ -54,7 +54,9 @@ describe.skipIf(CLAUDE === undefined)(`claude ${CLAUDE?.version ?? '(not install
     const worktree = await gitdir();
     const session = randomUUID();
     mock.script('marker-write-1', [{ tool: { name: 'Write', input: { file_path: join(worktree, 'hello.txt'), content: 'hello from claude\n' } } }, { text: 'Wrote hello.txt.' }]);
-    const { outcome } = await turn('marker-write-1', { worktree, session: { id: session, resume: false }, testCommand: 'npm test' });
+    const progress: string[] = [];
+    const { outcome } = await turn('marker-write-1', { worktree, session: { id: session, resume: false }, testCommand: 'npm test', onProgress: (line) => progress.push(line) });
+    expect(progress).toEqual([`claude: Write ${join(worktree, 'hello.txt')}`, 'claude: Wrote hello.txt.']);
     expect(outcome).toMatchObject({ kind: 'ok', message: '', text: 'Wrote hello.txt.', sessionId: session, exitCode: 0, timedOut: false, canceled: false });
     expect(await readFile(join(worktree, 'hello.txt'), 'utf8')).toBe('hello from claude\n');
     expect(outcome.costUsd).toBeGreaterThan(0);

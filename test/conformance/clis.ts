@@ -4,8 +4,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { makeTempDir, removeDir } from '../helpers/testdir.js';
 
-/** The pinned versions `npm run conformance:install` puts in the cache folder. */
-export const PINNED = { claude: '2.1.197', codex: '0.169.0' } as const;
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { conformance: Record<string, string> };
+/** The pinned versions `npm run conformance:install` puts in the cache folder (package.json "conformance"). */
+export const PINNED = { claude: PACKAGE.conformance['@anthropic-ai/claude-code'] ?? '', codex: PACKAGE.conformance['@openai/codex'] ?? '' };
 export const INSTALL_COMMAND = 'npm run conformance:install';
 
 /** $CCX_CONFORMANCE_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/ccx-conformance (as install.mjs). */
@@ -21,20 +22,21 @@ export interface InstalledCli {
   version: string;
 }
 
-function installed(pkg: string, binName: string): InstalledCli | undefined {
+/** The CLI in the cache folder, when it is there at the pinned version (else the suite skips). */
+function installed(pkg: string, binName: string, pinned: string): InstalledCli | undefined {
   const root = join(conformanceDir(), 'node_modules');
   const bin = join(root, '.bin', binName);
   if (!existsSync(bin)) return undefined;
   try {
     const { version } = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')) as { version: string };
-    return { bin, version };
+    return version === pinned ? { bin, version } : undefined;
   } catch {
     return undefined;
   }
 }
 
-export const CLAUDE = installed('@anthropic-ai/claude-code', 'claude');
-export const CODEX = installed('@openai/codex', 'codex');
+export const CLAUDE = installed('@anthropic-ai/claude-code', 'claude', PINNED.claude);
+export const CODEX = installed('@openai/codex', 'codex', PINNED.codex);
 
 /** A temp HOME (with CLAUDE_CONFIG_DIR / CODEX_HOME inside) removed when the suite ends. */
 export async function isolatedHome(): Promise<{ home: string; remove: () => Promise<void> }> {

@@ -100,12 +100,15 @@ describe.skipIf(CODEX === undefined)(`codex ${CODEX?.version ?? '(not installed:
 
     mock.script('marker-resume', [{ tool: { name: 'exec_command', input: { cmd: "printf 'again\\n' >> hello.txt" } } }, { text: 'Appended.' }]);
     const thread = first.outcome.sessionId ?? '';
+    const progress: string[] = [];
     const resumed = await first.agent.runTurn({
+      onProgress: (line) => progress.push(line),
       role: 'implementer', prompt: 'marker-resume\nAppend a line.', worktree, model: 'gpt-5.5', effort: 'low',
       session: { id: thread, resume: true }, timeoutMs: 60_000, scratchDir: await testdir(),
     });
     expect(resumed).toMatchObject({ kind: 'ok', text: 'Appended.', sessionId: thread, tokens: { input: 200, output: 40 } });
     expect(await readFile(join(worktree, 'hello.txt'), 'utf8')).toBe('hello from codex\nagain\n');
+    expect(progress).toEqual([expect.stringMatching(/^codex: ran .*again.*\(exit 0\)$/), 'codex: Appended.']);
     const metadata = JSON.parse(String(mock.requests.at(-1)?.headers['x-codex-turn-metadata']));
     expect(metadata).toMatchObject({ sandbox_mode: 'workspace-write', reasoning_effort: 'low', thread_id: thread });
   });

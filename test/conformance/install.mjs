@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const PINNED = { '@anthropic-ai/claude-code': '2.1.197', '@openai/codex': '0.169.0' };
+/** The pinned versions live in package.json's "conformance" field (the suite reads them there too). */
+const PINNED = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).conformance;
 
 const dir = conformanceDir();
 const missing = Object.entries(PINNED).filter(([name, version]) => installedVersion(dir, name) !== version);
@@ -25,7 +26,22 @@ if (result.status !== 0) {
   process.stderr.write(`npm install failed (exit ${result.status ?? result.signal}); the conformance suite will be skipped.\n`);
   process.exit(1);
 }
+// claude's postinstall swaps its bin stub for the native binary; an npm that holds install scripts
+// back leaves the stub, so run the postinstall by hand then.
+if (!runs(join(dir, 'node_modules', '.bin', 'claude'))) {
+  spawnSync(process.execPath, ['install.cjs'], { cwd: join(dir, 'node_modules', '@anthropic-ai', 'claude-code'), stdio: 'inherit' });
+}
+for (const bin of ['claude', 'codex']) {
+  if (!runs(join(dir, 'node_modules', '.bin', bin))) {
+    process.stderr.write(`${bin} was installed but does not run (\`${bin} --version\` failed); the conformance suite will fail for it.\n`);
+    process.exit(1);
+  }
+}
 process.stdout.write(`done: ${join(dir, 'node_modules', '.bin')} holds claude and codex\n`);
+
+function runs(bin) {
+  return spawnSync(bin, ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+}
 
 function conformanceDir() {
   const explicit = process.env.CCX_CONFORMANCE_DIR;

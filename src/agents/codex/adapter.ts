@@ -41,7 +41,8 @@ export function codexAgent(config: CodexAgentConfig): AgentAdapter {
         const events = reader.state;
         const facts = {
           text: events.lastAgentMessage ?? '',
-          sessionId: events.threadId ?? request.session?.id,
+          // codex picks a new thread's id itself; only a resumed thread's id is known before it starts.
+          sessionId: events.threadId ?? (request.session?.resume === true ? request.session.id : undefined),
           tokens: threadUsage.turnUsage(events.threadId, request.session?.resume === true, events.usage),
         };
         const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });

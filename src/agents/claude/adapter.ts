@@ -1,7 +1,7 @@
 import { readEnv } from '../../config/env.js';
 import { outcome, stoppedByCcx } from '../outcome/base.js';
 import type { AgentLabel } from '../outcome/messages.js';
-import { runInGroup } from '../process/run.js';
+import { runTurnProcess } from '../process/turn.js';
 import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
 import type { AgentAdapter, ClaudeAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
 import { claudeArgs } from './args.js';
@@ -17,16 +17,11 @@ export function claudeAgent(config: ClaudeAgentConfig): AgentAdapter {
     type: 'claude',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
       const reader = createClaudeStreamReader(request.onProgress);
-      const run = await runInGroup({
+      const run = await runTurnProcess(request, {
         file: bin,
         args: claudeArgs(request, config),
-        cwd: request.worktree,
         env: { ...(config.baseEnv ?? process.env), ...request.env },
-        input: request.prompt,
-        timeoutMs: request.timeoutMs,
-        signal: request.signal,
         killGraceMs,
-        onSpawn: request.onSpawn,
         onStdoutLine: reader.line,
       });
       const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });

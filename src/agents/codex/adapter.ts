@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readEnv } from '../../config/env.js';
 import { outcome, stoppedByCcx } from '../outcome/base.js';
 import type { AgentLabel } from '../outcome/messages.js';
-import { runInGroup } from '../process/run.js';
+import { runTurnProcess } from '../process/turn.js';
 import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
 import type { AgentAdapter, CodexAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
 import { codexArgs } from './args.js';
@@ -26,18 +26,7 @@ export function codexAgent(config: CodexAgentConfig): AgentAdapter {
       try {
         const reader = createCodexEventReader(request.onProgress);
         const env = { ...(config.baseEnv ?? process.env), ...request.env };
-        const run = await runInGroup({
-          file: bin,
-          args: codexArgs(request, files),
-          cwd: request.worktree,
-          env,
-          input: request.prompt,
-          timeoutMs: request.timeoutMs,
-          signal: request.signal,
-          killGraceMs,
-          onSpawn: request.onSpawn,
-          onStdoutLine: reader.line,
-        });
+        const run = await runTurnProcess(request, { file: bin, args: codexArgs(request, files), env, killGraceMs, onStdoutLine: reader.line });
         const events = reader.state;
         const facts = {
           text: events.lastAgentMessage ?? '',

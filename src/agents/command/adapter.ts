@@ -2,7 +2,7 @@ import { parseRetryAfter } from '../limits/retry-after.js';
 import { failed, outcome, stoppedByCcx, tail } from '../outcome/base.js';
 import { failedMessage, usageLimitMessage } from '../outcome/messages.js';
 import type { AgentLabel } from '../outcome/messages.js';
-import { runInGroup } from '../process/run.js';
+import { runTurnProcess } from '../process/turn.js';
 import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
 import type { AgentAdapter, CommandAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
 import { commandEnv } from './env.js';
@@ -22,16 +22,11 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
   return {
     type: 'command',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
-      const run = await runInGroup({
+      const run = await runTurnProcess(request, {
         file: file ?? '',
         args,
-        cwd: request.worktree,
         env: commandEnv(request, config.baseEnv ?? process.env),
-        input: request.prompt,
-        timeoutMs: request.timeoutMs,
-        signal: request.signal,
         killGraceMs,
-        onSpawn: request.onSpawn,
         onStderrLine: request.onProgress,
       });
       const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });

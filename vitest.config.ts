@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Says once whether the real-CLI conformance suite runs or why it is skipped.
+    globalSetup: ['test/conformance/global-setup.ts'],
   },
 });

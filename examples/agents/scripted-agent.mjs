@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * A scripted ccx agent (type `command`, SPEC 8) for tests and the demo. No model: it really edits
+ * files as implementer and really prints verdict JSON as reviewer, as its scenario says.
+ *
+ *   config.yaml:  implementer: {type: command, argv: [node, /abs/examples/agents/scripted-agent.mjs, <scenario>]}
+ *                 reviewer:    {type: command, argv: [node, /abs/examples/agents/scripted-agent.mjs, <scenario>]}
+ *
+ * <scenario> (argv[2], else $CCX_SCENARIO, else the default) is a built-in name or a path to a
+ * JSON scenario file (see scripted/scenario.mjs for both). It reads CCX_ROLE and CCX_CYCLE, the
+ * prompt on stdin, and works in its current directory (the worktree).
+ *
+ * Built-in names: approve, approve-at-<k>, defect-then-fix, stuck, garbage, status-done,
+ * status-issues, and the misbehaviours crash, hang, limit, limit-once, grandchild (the reviewer
+ * misbehaves; prefix `implementer-` for the implementer, e.g. implementer-crash).
+ *
+ * With no edits given, the implementer follows ```write <path>``` blocks in the prompt (```write@2
+ * <path>``` from cycle 2 on), else appends a line to SCRIPTED-AGENT.md; the reviewer follows
+ * ```check <path>``` blocks ({"pattern", "severity", "title", "body", …}) and approves when no
+ * check finds anything.
+ */
+import { implement } from './scripted/implementer.mjs';
+import { misbehave } from './scripted/misbehave.mjs';
+import { review } from './scripted/reviewer.mjs';
+import { behaviourFor, loadScenario } from './scripted/scenario.mjs';
+
+const role = process.env.CCX_ROLE === 'reviewer' ? 'reviewer' : 'implementer';
+const cycle = Math.max(1, Number.parseInt(process.env.CCX_CYCLE ?? '1', 10) || 1);
+const prompt = await readStdin();
+const scenario = await loadScenario(process.argv[2] ?? process.env.CCX_SCENARIO);
+const behaviour = behaviourFor(scenario, role, cycle);
+
+if (!(await misbehave(behaviour, role))) {
+  // After a misbehaviour's "times" (or a grandchild left behind), the agent does its "then".
+  const act = behaviour.then ?? behaviour;
+  if (role === 'implementer') await implement(act, { cycle, prompt, cwd: process.cwd() });
+  else await review(act, { cycle, prompt, cwd: process.cwd() });
+}
+
+function readStdin() {
+  return new Promise((resolve) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+  });
+}

@@ -1,0 +1,54 @@
+import { parseRetryAfter } from '../limits/retry-after.js';
+import { failed, outcome, stoppedByCcx, tail } from '../outcome/base.js';
+import { failedMessage, usageLimitMessage } from '../outcome/messages.js';
+import type { AgentLabel } from '../outcome/messages.js';
+import { runTurnProcess } from '../process/turn.js';
+import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
+import type { AgentAdapter, CommandAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
+import { commandEnv } from './env.js';
+
+/** SPEC 8: exit 75 means "limited, try later", with an optional `retry-after:` line on stderr. */
+export const EXIT_LIMITED = 75;
+
+/**
+ * Any program (SPEC 8): the worktree as cwd, the prompt on stdin, the CCX_* variables; stdout is
+ * the answer. The loop reads a reviewer's verdict from `text`; `structured` holds stdout parsed
+ * when it is a JSON object.
+ */
+export function commandAgent(config: CommandAgentConfig): AgentAdapter {
+  const [file, ...args] = config.argv;
+  const label: AgentLabel = { type: 'command', argv0: file ?? '' };
+  const killGraceMs = config.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  return {
+    type: 'command',
+    async runTurn(request: TurnRequest): Promise<TurnOutcome> {
+      const run = await runTurnProcess(request, {
+        file: file ?? '',
+        args,
+        env: commandEnv(request, config.baseEnv ?? process.env),
+        killGraceMs,
+        onStderrLine: request.onProgress,
+      });
+      const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });
+      if (stopped !== undefined) return stopped;
+      if (run.exitCode === 0) return outcome(run, { kind: 'ok', message: '', text: run.stdout, structured: jsonObject(run.stdout) });
+      if (run.exitCode === EXIT_LIMITED) {
+        const resetAt = parseRetryAfter(run.stderr, new Date());
+        const said = tail(run.stderr.replace(/^\s*retry-after:.*$/gim, ''), 3) || `exit ${EXIT_LIMITED}`;
+        return failed(run, 'usage-limit', usageLimitMessage(label, said, resetAt), { resetAt, text: run.stdout });
+      }
+      return failed(run, 'error', failedMessage(label, run, tail(run.stderr)), { text: run.stdout });
+    },
+  };
+}
+
+function jsonObject(stdout: string): unknown {
+  const text = stdout.trim();
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

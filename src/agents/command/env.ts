@@ -1,0 +1,16 @@
+import type { TurnRequest } from '../types.js';
+
+/**
+ * A command agent's environment: the person's (agents use its logins), the caller's extra
+ * variables (CCX_TASK_ID, CCX_ATTEMPT, CCX_CYCLE, CCX_STATE_DIR), and what this layer knows itself.
+ */
+export function commandEnv(request: TurnRequest, base: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    ...base,
+    ...request.env,
+    CCX_ROLE: request.role,
+    CCX_MODEL: request.model,
+    CCX_EFFORT: request.effort,
+    CCX_WORKTREE: request.worktree,
+  };
+}

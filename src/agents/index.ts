@@ -1,0 +1,21 @@
+export { createAgent } from './create.js';
+export { reapProcessGroup } from './process/reap.js';
+export type { ReapResult } from './process/reap.js';
+export { isProcessGroupAlive } from './process/signal.js';
+export { AGENT_TOKEN_VAR } from './process/token.js';
+export { DEFAULT_KILL_GRACE_MS } from './process/terminate.js';
+export { DEFAULT_MAX_TURNS, DEFAULT_PERMISSION_MODE } from './claude/args.js';
+export { EXIT_LIMITED } from './command/adapter.js';
+export type {
+  AgentAdapter,
+  AgentConfig,
+  AgentRole,
+  AgentType,
+  ClaudeAgentConfig,
+  CodexAgentConfig,
+  CommandAgentConfig,
+  OutcomeKind,
+  TokenUsage,
+  TurnOutcome,
+  TurnRequest,
+} from './types.js';

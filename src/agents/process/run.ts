@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { errnoCode } from '../../errors.js';
+import { OutputCollector } from './output.js';
+import { DEFAULT_KILL_GRACE_MS, terminateGroup } from './terminate.js';
+import type { TerminateResult } from './terminate.js';
+import { AGENT_TOKEN_VAR, newAgentToken } from './token.js';
+
+export interface GroupRunOptions {
+  file: string;
+  args: readonly string[];
+  cwd: string;
+  /** The complete environment of the process (the token is added). */
+  env: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed: a pipe left open stalls both agent CLIs. */
+  input: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  killGraceMs?: number;
+  onSpawn?: (group: { pgid: number; token: string }) => void;
+  onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+export interface GroupRunResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  canceled: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the process could not start (ENOENT: no such binary; EACCES: not executable). */
+  spawnError?: { code: string; message: string };
+  /** Processes still running after the main one exited (background servers, stray children). */
+  leftovers: boolean;
+}
+
+/** How long stdio may stay open after the group is gone (a process that left the group holds it). */
+const STDIO_DRAIN_MS = 1_000;
+
+/**
+ * Runs one process in a process group of its own under a wall clock. Timeout and abort stop the
+ * group (TERM, then KILL); when the main process exits, whatever is left of the group is stopped
+ * too. Resolves (never rejects) once nothing of the group remains.
+ */
+export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
+  const started = Date.now();
+  const token = newAgentToken();
+  const stdout = new OutputCollector(options.onStdoutLine);
+  const stderr = new OutputCollector(options.onStderrLine);
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const base = () => ({ durationMs: Date.now() - started, stdout: stdout.text(), stderr: stderr.text() });
+
+  if (options.signal?.aborted === true) {
+    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, canceled: true, leftovers: false, ...base() });
+  }
+  return new Promise((resolve) => {
+    const child = spawn(options.file, options.args, {
+      cwd: options.cwd,
+      env: { ...options.env, [AGENT_TOKEN_VAR]: token },
+      detached: true, // setsid(): a session and group of its own, pgid = pid
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let timedOut = false;
+    let canceled = false;
+    let stopping: Promise<TerminateResult> | undefined;
+    const stop = () => (stopping ??= terminateGroup(child.pid, token, grace));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stop();
+    }, options.timeoutMs);
+    const onAbort = () => {
+      canceled = true;
+      void stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+
+    child.stdout.setEncoding('utf8').on('data', (text: string) => stdout.push(text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
+    child.stdin.on('error', () => undefined); // EPIPE: it exited without reading; its exit says why
+    child.stdin.end(options.input);
+
+    child.once('spawn', () => {
+      if (child.pid !== undefined) options.onSpawn?.({ pgid: child.pid, token });
+    });
+    child.on('error', (error) => {
+      if (child.pid !== undefined) return; // a failed kill of a running child: its exit follows
+      stopWatching();
+      const spawnError = { code: errnoCode(error) ?? 'UNKNOWN', message: error.message };
+      resolve({ exitCode: null, signal: null, timedOut: false, canceled: false, leftovers: false, ...base(), spawnError });
+    });
+    child.once('exit', (exitCode, signal) => {
+      stopWatching();
+      void (async () => {
+        // The main process is gone; whatever is left of its group (or carries its token) goes too.
+        const stoppedBefore = stopping !== undefined;
+        const stopped = await stop();
+        await drain([child.stdout, child.stderr]);
+        stdout.end();
+        stderr.end();
+        resolve({ exitCode, signal, timedOut, canceled, leftovers: !stoppedBefore && stopped.found, ...base() });
+      })();
+    });
+  });
+}
+
+/** Waits for both streams to end, but not for a process that escaped with a copy of them. */
+async function drain(streams: Readable[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = (stream: Readable) =>
+    new Promise<void>((resolve) => {
+      if (stream.readableEnded || stream.destroyed) resolve();
+      else stream.once('end', resolve).once('close', resolve);
+    });
+  await Promise.race([Promise.all(streams.map(ended)), new Promise<void>((resolve) => (timer = setTimeout(resolve, STDIO_DRAIN_MS)))]);
+  clearTimeout(timer);
+  for (const stream of streams) stream.destroy();
+}

@@ -84,7 +84,7 @@ function rowOf(draft: TaskDraft, id: string, ids: readonly string[]): NewRow {
     title: draft.title,
     status: draft.status,
     priority: draft.priority,
-    scope: draft.scope === undefined || (draft.scope.include.length === 0 && draft.scope.exclude.length === 0) ? undefined : draft.scope,
+    scope: draft.scope === undefined || (draft.scope.include.length === 0 && draft.scope.exclude.length === 0) ? undefined : { include: draft.scope.include, exclude: draft.scope.exclude },
     depends_on: dependsOn.length === 0 ? undefined : dependsOn,
     mode: draft.mode,
     model_start: draft.modelStart,

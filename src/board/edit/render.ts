@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
-export type RowValue = string | number | boolean | null | readonly string[] | { readonly include: readonly string[]; readonly exclude: readonly string[] };
+/** A value in a row: a scalar, a list, or a mapping of them (a scope). */
+export type RowValue = string | number | boolean | null | readonly RowValue[] | { readonly [key: string]: RowValue };
 
 const PLAIN_SAFE = /^[\p{L}\p{N}_][\p{L}\p{N} _./@+=()~^$%*?-]*$/u;
 
@@ -41,10 +42,15 @@ export function renderRow(fields: Record<string, RowValue | undefined>, indent: 
 }
 
 function renderField(key: string, value: RowValue, prefix: string, indent: string): string[] {
-  if (Array.isArray(value)) return renderList(`${prefix}${key}:`, value as readonly string[], `${indent}  `);
+  if (Array.isArray(value)) {
+    const items = value as readonly RowValue[];
+    if (items.length === 0) return [`${prefix}${key}: []`];
+    return [`${prefix}${key}:`, ...items.flatMap((item) => renderListItem(item, `${indent}  `))];
+  }
   if (value !== null && typeof value === 'object') {
-    const scope = value as { include: readonly string[]; exclude: readonly string[] };
-    return [`${prefix}${key}:`, ...renderList(`${indent}  include:`, scope.include, `${indent}    `), ...renderList(`${indent}  exclude:`, scope.exclude, `${indent}    `)];
+    const entries = Object.entries(value as Record<string, RowValue>);
+    if (entries.length === 0) return [`${prefix}${key}: {}`];
+    return [`${prefix}${key}:`, ...entries.flatMap(([child, childValue]) => renderField(child, childValue, `${indent}  `, `${indent}  `))];
   }
   if (typeof value === 'string' && /\n/.test(value.replace(/\n+$/, '')) && canBeLiteralBlock(value)) {
     const chomp = value.endsWith('\n\n') ? '+' : value.endsWith('\n') ? '' : '-';
@@ -54,9 +60,9 @@ function renderField(key: string, value: RowValue, prefix: string, indent: strin
   return [`${prefix}${key}: ${renderScalar(value as string | number | boolean | null)}`];
 }
 
-function renderList(head: string, items: readonly string[], indent: string): string[] {
-  if (items.length === 0) return [`${head} []`];
-  return [head, ...items.map((item) => `${indent}- ${renderScalar(item)}`)];
+function renderListItem(item: RowValue, indent: string): string[] {
+  if (item !== null && typeof item === 'object') return [`${indent}- ${JSON.stringify(item)}`];
+  return [`${indent}- ${renderScalar(item)}`];
 }
 
 /** A literal block keeps multi-line notes readable; it cannot start with a space or hold control characters. */

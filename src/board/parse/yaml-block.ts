@@ -19,7 +19,7 @@ export function parseTasksYaml(yamlText: string): YamlBlockResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => ({ offset: error.pos[0], message: `the Tasks YAML does not parse: ${firstLine(error.message)}` })),
+      problems: doc.errors.map((error) => ({ offset: errorOffset(yamlText, error.code, error.pos[0]), message: `the Tasks YAML does not parse: ${firstLine(error.message)}` })),
     };
   }
   try {
@@ -40,6 +40,13 @@ export function parseTasksYaml(yamlText: string): YamlBlockResult {
     };
   }
   return { ok: true, doc, items: contents.items as Node[], flow: contents.flow === true };
+}
+
+/** yaml reports an unclosed quote where the text ends; the person needs to see where it opened. */
+function errorOffset(text: string, code: string, offset: number): number {
+  if (code !== 'MISSING_CHAR') return offset;
+  const opening = Math.max(text.lastIndexOf('"', offset - 1), text.lastIndexOf("'", offset - 1));
+  return opening === -1 ? offset : opening;
 }
 
 function firstLine(message: string): string {

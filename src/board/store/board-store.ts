@@ -50,7 +50,7 @@ export class BoardStore {
 
   async update(edit: BoardEdit): Promise<UpdateResult> {
     const result = await updateBoard(this.paths, edit, (bytes) => this.parse(bytes));
-    if (result.changed) this.lastWrittenHash = result.board.hash;
+    if (result.changed) this.lastWrittenHash = result.hash;
     return result;
   }
 

@@ -19,8 +19,10 @@ export type BoardEdit = (board: ParsedBoard) => string | null;
 
 export interface UpdateResult {
   changed: boolean;
-  /** The board as it now stands (as written, or as read when nothing changed). */
-  board: ParsedBoard;
+  /** sha256 of the board as it now stands. */
+  hash: string;
+  /** The board as it now stands (as written, or as read when nothing changed); parsed on first use. */
+  readonly board: ParsedBoard;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (by
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
     const board = await readValid(paths.board, parse);
     const text = edit(board);
-    if (text === null || text === board.text) return { changed: false, board };
+    if (text === null || text === board.text) return { changed: false, hash: board.hash, board };
     const candidate = await writeTempFile(paths.board, text);
     const candidateHash = hashBoard(text);
     try {
@@ -44,7 +46,7 @@ export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (by
         return swapIfUnchanged(paths.board, candidate, board.hash, candidateHash);
       });
       if (outcome === 'busy') throw editorBusy(paths.board);
-      if (outcome === 'swapped') return { changed: true, board: parse(Buffer.from(text, 'utf8')) };
+      if (outcome === 'swapped') return writtenResult(text, candidateHash, parse);
     } finally {
       await unlink(candidate).catch(() => undefined);
     }
@@ -52,6 +54,19 @@ export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (by
   throw new CcxError('BOARD_BUSY', `${paths.board} kept changing while ccx tried to write it (${MAX_WRITE_ATTEMPTS} tries).`, {
     hint: 'ccx will try again on the next change; nothing was lost.',
   });
+}
+
+/** The result of a write; parsing what was written waits until someone asks (a big board takes a while). */
+function writtenResult(text: string, hash: string, parse: (bytes: Buffer) => ParsedBoard): UpdateResult {
+  let parsed: ParsedBoard | undefined;
+  return {
+    changed: true,
+    hash,
+    get board() {
+      parsed ??= parse(Buffer.from(text, 'utf8'));
+      return parsed;
+    },
+  };
 }
 
 /** Reads the board and refuses to go on unless it can be rewritten safely. */

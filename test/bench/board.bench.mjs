@@ -50,7 +50,7 @@ async function storeFigures(rows) {
     const rereads = [];
     for (let i = 0; i < 5; i += 1) {
       const started = performance.now();
-      store.parse(Buffer.from(readFileSync(board, 'utf8').replace(/attempts: \d+\n  notes: \|\n    Some notes for task 1\./, `attempts: ${100 + i}\n  notes: |\n    Some notes for task 1.`)));
+      store.parse(Buffer.from(readFileSync(board, 'utf8').replace(/attempts: \d+\n {2}notes: \|\n {4}Some notes for task 1\./, `attempts: ${100 + i}\n  notes: |\n    Some notes for task 1.`)));
       rereads.push(performance.now() - started);
     }
     return { bytes: Buffer.byteLength(text), parse_ms: round(median(parses)), write_ms: round(median(writes)), reparse_after_one_row_changed_ms: round(median(rereads)) };

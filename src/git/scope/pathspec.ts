@@ -1,3 +1,4 @@
+import { closingParen } from './glob/magic.js';
 import type { Scope } from './types.js';
 
 /**
@@ -27,4 +28,37 @@ export function scopePathspecs(scope: Scope): string[] {
 /** True when the scope names no include, so git (and ccx) read it as the whole repository. */
 export function isWholeRepository(scope: Scope): boolean {
   return scope.include.length === 0;
+}
+
+/**
+ * The scope's pathspecs split into what selects and what removes, each written without exclude
+ * magic. `git ls-files` (2.39) mis-applies an exclude when the includes share a leading folder:
+ * with include `src/**` and exclude `**` + `/*.test.ts` it still lists src/b.test.ts (it cuts the
+ * shared `src/` off the exclude pattern too), while `git diff` gets it right. So callers that list
+ * files list both sides separately and subtract.
+ */
+export function splitScopePathspecs(scope: Scope): { select: string[]; remove: string[] } {
+  const select: string[] = [];
+  const remove: string[] = [];
+  for (const element of scopePathspecs(scope)) {
+    const positive = withoutExcludeMagic(element);
+    if (positive === element) select.push(element);
+    else remove.push(positive);
+  }
+  return { select, remove };
+}
+
+/** `element` with its exclude magic (`!`, `^`, `exclude`) dropped; the same string when it had none. */
+export function withoutExcludeMagic(element: string): string {
+  if (element.startsWith(':(')) {
+    const close = closingParen(element);
+    if (close < 0) return element;
+    const words = element.slice(2, close).split(',');
+    const kept = words.filter((word) => word !== 'exclude');
+    return kept.length === words.length ? element : `:(${kept.join(',')})${element.slice(close + 1)}`;
+  }
+  const magic = /^:([!^/]*):?/.exec(element);
+  if (magic === null || !/[!^]/.test(magic[1] ?? '')) return element;
+  // `::rest` is short magic with no magic at all: the pattern is `rest`, whatever it starts with.
+  return `${(magic[1] ?? '').includes('/') ? ':/:' : '::'}${element.slice(magic[0].length)}`;
 }

@@ -49,7 +49,7 @@ function parseLongMagic(element: string, parsed: ParsedPathspec): ParsedPathspec
 }
 
 /** The `)` that ends long magic; a backslash escapes the next character inside it, as in git. */
-function closingParen(element: string): number {
+export function closingParen(element: string): number {
   for (let i = 2; i < element.length; i++) {
     if (element[i] === '\\') i++;
     else if (element[i] === ')') return i;

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { openRepo } from '../../src/git/repo.js';
 import type { GitRepo } from '../../src/git/run.js';
 import { createTaskWorktree, type TaskWorktree } from '../../src/git/worktree/create.js';
@@ -39,4 +40,17 @@ export function messageOf(error: unknown, replacements: Record<string, string> =
   let text = hint === undefined ? message : `${message}\n${hint}`;
   for (const [from, to] of Object.entries(replacements).sort((a, b) => b[0].length - a[0].length)) text = text.split(from).join(to);
   return text;
+}
+
+/** Writes (or, for null, deletes) files under `dir`. */
+export async function writeInto(dir: string, files: Record<string, string | Uint8Array | null>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    if (content === null) {
+      await rm(full, { force: true });
+      continue;
+    }
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, content);
+  }
 }

@@ -1,3 +1,4 @@
+import { CcxError } from '../errors.js';
 import { resolveRef } from '../git/repo.js';
 import { git, type GitRepo } from '../git/run.js';
 import { checkoutsOf } from './checkouts.js';
@@ -25,7 +26,9 @@ export async function landCommit(repo: GitRepo, integration: string, from: strin
     const swap = await git(repo, ['update-ref', '-m', 'ccx: squash merge', ref, to, from], { cwd: repo.root, allowExitCodes: [1, 128] });
     if (swap.exitCode === 0) return { status: 'landed', checkout: null };
     if ((await resolveRef(repo, ref)) !== from) return { status: 'moved' };
-    return { status: 'waiting', checkout: repo.root, files: [], operation: null, detail: swap.stderr.trim() };
+    throw new CcxError('GIT_FAILED', `git update-ref could not move ${ref} from ${from} to ${to} in ${repo.root}: ${swap.stderr.trim()}`, {
+      hint: 'Nothing was merged; ccx retries the merge on its next pass.',
+    });
   }
   // git keeps a branch that is being rebased or bisected; moving it would be undone or lost.
   const busy = [checkout, ...others].find((candidate) => candidate.how !== 'checked-out');

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createTaskWorktree, commitTurn, openRepo, removeTaskWorkspace, turnCommitMessage } from '../../dist/git/index.js';
 import { squashMerge } from '../../dist/merge/index.js';
 

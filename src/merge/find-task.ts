@@ -15,7 +15,8 @@ export interface TaskCommit {
 export async function findTaskCommit(repo: GitRepo, integration: string, id: string): Promise<TaskCommit | null> {
   requireTaskId(id);
   const format = `--format=%H%x1f%s%x1f%(trailers:key=${TASK_TRAILER},valueonly,separator=%x1f)`;
-  const args = ['log', '-z', format, `--grep=^${TASK_TRAILER}: ${id}$`, `--grep=^${id}:`, `refs/heads/${integration}`, '--'];
+  // The regex type and signature display are set here so a person's grep.patternType or log.showSignature cannot change them.
+  const args = ['log', '-z', '--no-show-signature', '--basic-regexp', format, `--grep=^${TASK_TRAILER}: ${id}$`, `--grep=^${id}:`, `refs/heads/${integration}`, '--'];
   const { stdout } = await git(repo, args, { cwd: repo.root, readOnly: true });
   for (const record of splitNul(stdout)) {
     const [sha = '', subject = '', ...trailers] = record.split('\x1f');

@@ -29,7 +29,8 @@ describe('the resolve step', () => {
     const turn = await commitTurn(repo, { worktree: worktree.path, message: 'T-1 a1 c2 resolve', branch: 'ccx/T-1' });
     if (turn.empty || taskHead.empty) throw new Error('expected commits');
     expect(turn.parents).toEqual([taskHead.sha, mainHead]);
-    expect(await runGit(worktree.path, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => 'no merge in progress')).toBe('no merge in progress');
+    const gitDir = (await runGit(worktree.path, ['rev-parse', '--absolute-git-dir'])).trim();
+    for (const state of ['MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'AUTO_MERGE']) expect(await readFile(join(gitDir, state)).catch(() => 'gone'), state).toBe('gone');
     expect((await runGit(worktree.path, ['status', '--porcelain'])).trim()).toBe('');
 
     expect(await checkMerge(repo, { integration: 'main', branch: 'ccx/T-1' })).toMatchObject({ clean: true });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTurn } from '../../src/git/commit/turn.js';
@@ -35,6 +35,9 @@ describe('squash merge', () => {
     expect(await revParse(dir, `${result.sha}^{tree}`)).toBe(await revParse(dir, `${worktree.branch}^{tree}`));
     expect(await runGit(dir, ['log', '-1', '--format=%B', result.sha])).toBe('T-1: Add the feature\n\nCycles: 2. Verdict: approve.\n\nCcx-Attempt: 1\nCcx-Task: T-1\n\n');
     expect(await runGit(dir, ['interpret-trailers', '--parse'], await runGit(dir, ['log', '-1', '--format=%B', result.sha]))).toBe('Ccx-Attempt: 1\nCcx-Task: T-1\n');
+    // A person's log settings do not change what is found.
+    await runGit(dir, ['config', 'grep.patternType', 'fixed']);
+    await runGit(dir, ['config', 'log.showSignature', 'true']);
     expect(await findTaskCommit(repo, 'main', 'T-1')).toEqual({ sha: result.sha, subject: 'T-1: Add the feature' });
     expect(await findTaskCommit(repo, 'main', 'T-12')).toBeNull();
     await expectCheckoutKept(dir, before);
@@ -124,10 +127,13 @@ describe('squash merge', () => {
     const binary = Buffer.from([0, 159, 146, 150, 255, 0, 13, 10]);
     const files = { 'with space.txt': 's\n', 'quote"d\'.txt': 'q\n', 'ünï/日本.md': 'u\n', '-leading-dash.txt': 'd\n', 'image.bin': binary };
     const { repo, dir } = await taskWith(files);
+    await writeInto(dir, { 'b.txt': 'person edits b\n' });
+    const before = await snapshotCheckout(dir);
     const result = await squashMerge(repo, MERGE);
     expect(result).toMatchObject({ status: 'merged', checkout: dir });
     if (result.status !== 'merged') return;
     expect([...result.filesChanged].sort()).toEqual(Object.keys(files).sort());
+    await expectCheckoutKept(dir, before, result.filesChanged);
     for (const [path, content] of Object.entries(files)) expect(await readFile(join(dir, path))).toEqual(Buffer.from(content));
     await expectFsckClean(dir);
   });
@@ -137,19 +143,36 @@ describe('squash merge', () => {
     await writeInto(worktree.path, { 'gone.txt': null });
     await runGit(worktree.path, ['mv', 'old/name.ts', 'renamed.ts']);
     await commitTurn(repo, { worktree: worktree.path, message: 'T-1 a1 c1 implementer' });
+    const before = await snapshotCheckout(dir);
     const result = await squashMerge(repo, MERGE);
     expect(result).toMatchObject({ status: 'merged', filesChanged: ['gone.txt', 'old/name.ts', 'renamed.ts'] });
+    await expectCheckoutKept(dir, before, ['gone.txt', 'old/name.ts', 'renamed.ts']);
     expect(nul(await runGit(dir, ['ls-files', '-z'])).sort()).toEqual(['renamed.ts']);
     expect(await readFile(join(dir, 'gone.txt')).catch(() => null)).toBeNull();
     await expectFsckClean(dir);
   });
 
   it('lands a task that changed nothing as an empty record', async () => {
-    const { repo, task } = await engineRepo();
+    const { repo, dir, task } = await engineRepo();
     await task('T-1');
+    const before = await snapshotCheckout(dir);
     const result = await squashMerge(repo, MERGE);
     expect(result).toMatchObject({ status: 'merged', filesChanged: [] });
     expect(await findTaskCommit(repo, 'main', 'T-1')).not.toBeNull();
+    await expectCheckoutKept(dir, before);
+    await expectFsckClean(dir);
+  });
+
+  it('lands a mode-only change, making the file executable in the checkout', async () => {
+    const { repo, dir, task } = await engineRepo({ 'tool.sh': '#!/bin/sh\n' });
+    const worktree = await task('T-1');
+    await chmod(join(worktree.path, 'tool.sh'), 0o755);
+    await commitTurn(repo, { worktree: worktree.path, message: 'T-1 a1 c1 implementer' });
+    const before = await snapshotCheckout(dir);
+    expect(await squashMerge(repo, MERGE)).toMatchObject({ status: 'merged', filesChanged: ['tool.sh'], checkout: dir });
+    expect((await stat(join(dir, 'tool.sh'))).mode & 0o111).toBe(0o111);
+    await expectCheckoutKept(dir, before);
+    await expectFsckClean(dir);
   });
 
   it('waits while another process holds the index.lock of the checkout for 2 s, then lands', async () => {
@@ -174,6 +197,7 @@ describe('squash merge', () => {
     const before = await snapshotCheckout(dir);
     expect(await squashMerge(repo, MERGE)).toEqual({ status: 'waiting', checkout: dir, files: [], operation: 'merge' });
     await expectCheckoutKept(dir, before);
+    await expectFsckClean(dir);
   });
 
   it('redoes the merge from the check when the integration branch moves under it', async () => {

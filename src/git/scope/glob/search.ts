@@ -29,6 +29,7 @@ const PREFERRED_BYTES = [
  */
 export function searchCommonPath(tracks: readonly SearchTrack[]): SearchResult {
   const classes = byteClasses(tracks);
+  const steppers = tracks.map((track) => memoisedStep(track.nfa));
   type Node = { sets: number[][]; path: PathState; parent: Node | null; byte: number };
   const start: Node = { sets: tracks.map((track) => closure(track.nfa, [track.start])), path: PATH_START, parent: null, byte: 0 };
   const seen = new Set<string>([key(start.sets, start.path)]);
@@ -39,7 +40,7 @@ export function searchCommonPath(tracks: readonly SearchTrack[]): SearchResult {
     for (const byte of classes) {
       const path = nextPathState(node.path, byte);
       if (isDeadPath(path)) continue;
-      const sets = tracks.map((track, index) => advance(track.nfa, node.sets[index] ?? [], byte));
+      const sets = tracks.map((_, index) => (steppers[index] as Stepper)(node.sets[index] ?? [], byte));
       if (tracks.some((track, index) => !track.mustReject && (sets[index] ?? []).length === 0)) continue;
       const id = key(sets, path);
       if (seen.has(id)) continue;
@@ -55,6 +56,25 @@ export function searchCommonPath(tracks: readonly SearchTrack[]): SearchResult {
     for (let at = node; at.parent !== null; at = at.parent) bytes.push(at.byte);
     return Buffer.from(bytes.reverse()).toString('utf8');
   }
+}
+
+type Stepper = (states: readonly number[], byte: number) => number[];
+
+/** `advance`, remembered per state and byte: the search meets the same few states again and again. */
+function memoisedStep(nfa: Nfa): Stepper {
+  const memo = new Map<number, number[]>();
+  const fromOne = (state: number, byte: number): number[] => {
+    const key = state * 256 + byte;
+    let next = memo.get(key);
+    if (next === undefined) memo.set(key, (next = advance(nfa, [state], byte)));
+    return next;
+  };
+  return (states, byte) => {
+    if (states.length === 1) return fromOne(states[0] as number, byte);
+    const union = new Set<number>();
+    for (const state of states) for (const next of fromOne(state, byte)) union.add(next);
+    return [...union].sort((a, b) => a - b);
+  };
 }
 
 function isAccepted(tracks: readonly SearchTrack[], sets: number[][], path: PathState): boolean {

@@ -9,19 +9,21 @@ let checkedVersion: Promise<string> | undefined;
 
 /** The installed git's version, checked once per process against MIN_GIT_VERSION. */
 export function requireGitVersion(): Promise<string> {
-  checkedVersion ??= (async () => {
-    const { stdout } = await gitUnqueued(['--version'], { cwd: process.cwd() });
-    const match = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(stdout);
-    if (match === null) throw new CcxError('GIT_TOO_OLD', `could not read git's version from ${JSON.stringify(stdout.trim())}.`);
-    const version = `${match[1]}.${match[2]}.${match[3] ?? '0'}`;
-    if (!isAtLeast([Number(match[1]), Number(match[2])], MIN_GIT_VERSION)) {
-      throw new CcxError('GIT_TOO_OLD', `git ${version} is too old: ccx needs git ${MIN_GIT_VERSION.join('.')} or newer (for git merge-tree --write-tree).`, {
-        hint: 'Install a newer git and make sure it comes first on PATH.',
-      });
-    }
-    return version;
-  })();
+  checkedVersion ??= gitUnqueued(['--version'], { cwd: process.cwd() }).then(({ stdout }) => checkGitVersion(stdout));
   return checkedVersion;
+}
+
+/** The version in `git --version` output (`2.39.5`); fails unless it is MIN_GIT_VERSION or newer. */
+export function checkGitVersion(output: string): string {
+  const match = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(output);
+  if (match === null) throw new CcxError('GIT_TOO_OLD', `could not read git's version from ${JSON.stringify(output.trim())}.`, { hint: 'Install git 2.38 or newer.' });
+  const version = `${match[1]}.${match[2]}.${match[3] ?? '0'}`;
+  if (!isAtLeast([Number(match[1]), Number(match[2])], MIN_GIT_VERSION)) {
+    throw new CcxError('GIT_TOO_OLD', `git ${version} is too old: ccx needs git ${MIN_GIT_VERSION.join('.')} or newer (for git merge-tree --write-tree).`, {
+      hint: 'Install a newer git and make sure it comes first on PATH.',
+    });
+  }
+  return version;
 }
 
 export function isAtLeast(version: readonly [number, number], minimum: readonly [number, number]): boolean {
@@ -92,10 +94,31 @@ export async function hasCommits(repo: GitRepo, cwd = repo.root): Promise<boolea
   return (await resolveRef(repo, 'HEAD', cwd)) !== null;
 }
 
+/** Fails with a clear message unless the repository has a first commit. */
+export async function requireCommits(repo: GitRepo, cwd = repo.root): Promise<void> {
+  if (await hasCommits(repo, cwd)) return;
+  throw new CcxError('GIT_NO_COMMITS', `the repository ${repo.root} has no commits yet, so there is nothing to branch from.`, {
+    hint: 'Make a first commit (git commit --allow-empty -m "initial"), then run ccx again.',
+  });
+}
+
+/** The branch checked out at `cwd` (for `ccx init`); fails on a detached HEAD or an empty repository. */
+export async function requireCurrentBranch(repo: GitRepo, cwd = repo.root): Promise<string> {
+  const branch = await currentBranch(repo, cwd);
+  if (branch === null) {
+    throw new CcxError('GIT_DETACHED', `HEAD is detached in ${cwd}, so there is no current branch to use as the integration branch.`, {
+      hint: 'Check out the branch merges should land on (git switch main), or pass --integration <branch>.',
+    });
+  }
+  await requireCommits(repo, cwd);
+  return branch;
+}
+
 /** Fails with a clear message unless `branch` exists as a local branch. */
 export async function requireBranch(repo: GitRepo, branch: string): Promise<string> {
   const sha = await resolveRef(repo, `refs/heads/${branch}`);
   if (sha === null) {
+    await requireCommits(repo);
     throw new CcxError('GIT_BRANCH_MISSING', `the integration branch ${JSON.stringify(branch)} does not exist in ${repo.root}.`, {
       hint: `Create it (git branch ${branch}) or set another branch as \`integration:\` in config.yaml.`,
     });

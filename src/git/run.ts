@@ -72,10 +72,13 @@ async function gitWithLockRetry(args: readonly string[], options: GitCallOptions
   let wait = LOCK_RETRY_START_MS;
   for (;;) {
     const result = await runGitOnce(args, options);
-    const allowed = result.exitCode === 0 || (options.allowExitCodes ?? []).includes(result.exitCode);
-    if (allowed) return result;
+    if (result.exitCode === 0) return result;
+    // A held lock is contention whatever the exit code, even one the caller reads as an answer.
     const lock = LOCK_FILE_EXISTS.exec(result.stderr);
-    if (lock === null) throw gitFailure(args, options.cwd, result);
+    if (lock === null) {
+      if ((options.allowExitCodes ?? []).includes(result.exitCode)) return result;
+      throw gitFailure(args, options.cwd, result);
+    }
     if (Date.now() + wait > deadline) {
       throw new CcxError('GIT_LOCKED', `git ${args[0] ?? ''} in ${options.cwd} could not run: ${lock[1]} exists, so another git process holds the lock.`, {
         hint: `Wait for the other git command to finish. If no git process is running, remove ${lock[1]} yourself; ccx never deletes a git lock.`,

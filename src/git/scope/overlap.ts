@@ -1,0 +1,36 @@
+import type { GitRepo } from '../run.js';
+import { isWholeRepository } from './pathspec.js';
+import { staticScopeOverlap } from './static-overlap.js';
+import { trackedInScope } from './tracked.js';
+import type { Scope } from './types.js';
+
+export type OverlapReason = 'whole-repo' | 'tracked' | 'glob' | 'none';
+
+export interface ScopeOverlap {
+  overlap: boolean;
+  reason: OverlapReason;
+  /** Tracked files both scopes cover, sorted: what STATUS.md names. */
+  files: string[];
+  /** A path both scopes could match (a shared file, or one the globs could both match). */
+  example?: string;
+}
+
+/**
+ * SPEC 7: two scopes overlap when either include is empty, a tracked file is in both, or their
+ * globs could both match one path that does not exist yet.
+ */
+export async function scopesOverlap(repo: GitRepo, a: Scope, b: Scope): Promise<ScopeOverlap> {
+  const [inA, inB] = await Promise.all([trackedInScope(repo, a), trackedInScope(repo, b)]);
+  const inBSet = new Set(inB);
+  const files = inA.filter((path) => inBSet.has(path)).sort();
+  const example = files[0];
+  if (isWholeRepository(a) || isWholeRepository(b)) return withExample({ overlap: true, reason: 'whole-repo', files }, example);
+  if (files.length > 0) return withExample({ overlap: true, reason: 'tracked', files }, example);
+  const globs = staticScopeOverlap(a, b);
+  if (globs.overlap) return withExample({ overlap: true, reason: 'glob', files }, globs.example);
+  return { overlap: false, reason: 'none', files };
+}
+
+function withExample(overlap: ScopeOverlap, example: string | undefined): ScopeOverlap {
+  return example === undefined ? overlap : { ...overlap, example };
+}

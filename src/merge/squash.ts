@@ -1,0 +1,48 @@
+import { CcxError } from '../errors.js';
+import { identityEnv } from '../git/commit/identity.js';
+import { git, splitNul, type GitRepo } from '../git/run.js';
+import { checkMerge } from './check.js';
+import { landCommit, type LandOutcome } from './land.js';
+import { squashMessage, type SquashMessageInput } from './message.js';
+import { applyOverrides, type FileOverride } from './override.js';
+
+export interface SquashMergeInput extends SquashMessageInput {
+  integration: string;
+  /** The task branch, `ccx/T-<n>`. */
+  branch: string;
+  overrides?: readonly FileOverride[];
+}
+
+export type SquashMergeResult =
+  | { status: 'merged'; sha: string; integration: string; filesChanged: string[]; checkout: string | null }
+  | Extract<LandOutcome, { status: 'waiting' }>
+  | { status: 'conflict'; files: string[] };
+
+/** How often the integration branch may move under a merge before ccx gives up for now. */
+export const MAX_MERGE_ATTEMPTS = 5;
+
+/**
+ * SPEC 6.8: checks the merge against the current integration head, builds one squash commit
+ * (the merged tree, with overrides, on the integration head as its only parent), and lands it.
+ * When the branch moves meanwhile, everything is redone from the check. On a conflict, or while a
+ * person's checkout holds local changes the merge would touch, nothing changes anywhere.
+ */
+export async function squashMerge(repo: GitRepo, input: SquashMergeInput): Promise<SquashMergeResult> {
+  const message = squashMessage(input);
+  for (let attempt = 1; attempt <= MAX_MERGE_ATTEMPTS; attempt++) {
+    const check = await checkMerge(repo, input);
+    if (!check.clean) return { status: 'conflict', files: check.conflicts };
+    const tree = await applyOverrides(repo, check.tree, input.overrides ?? []);
+    const commitArgs = ['commit-tree', '--no-gpg-sign', tree, '-p', check.integrationHead];
+    const sha = (await git(repo, commitArgs, { cwd: repo.root, input: message, env: await identityEnv(repo, repo.root) })).stdout.trim();
+    const landed = await landCommit(repo, input.integration, check.integrationHead, sha);
+    if (landed.status === 'moved') continue;
+    if (landed.status === 'waiting') return landed;
+    const diff = await git(repo, ['diff', '--name-only', '-z', '--no-renames', check.integrationHead, sha], { cwd: repo.root, readOnly: true });
+    return { status: 'merged', sha, integration: input.integration, filesChanged: splitNul(diff.stdout), checkout: landed.checkout };
+  }
+  throw new CcxError('MERGE_RACE', `the branch ${input.integration} moved during each of ${MAX_MERGE_ATTEMPTS} attempts to merge ${input.branch} into it; nothing was merged.`, {
+    hint: `ccx retries the merge later; if something keeps committing to ${input.integration} in a loop, pause it.`,
+  });
+}
+

@@ -8,18 +8,26 @@ export type PathspecCheck = { glob: string; ok: true } | { glob: string; ok: fal
  * then `git ls-files -- <glob>` (glob mode) reports anything else git rejects, in its own words.
  */
 export async function validatePathspecs(repo: GitRepo, globs: readonly string[]): Promise<PathspecCheck[]> {
-  const checks: PathspecCheck[] = [];
-  for (const glob of globs) {
-    const local = localProblem(glob);
-    if (local !== undefined) {
-      checks.push({ glob, ok: false, error: local });
-      continue;
+  const local = new Map(globs.map((glob) => [glob, localProblem(glob)]));
+  const forGit = [...new Set(globs.filter((glob) => local.get(glob) === undefined))];
+  const gitErrors = new Map<string, string>();
+  // One git call for every glob (a board can have thousands); one each only when that call fails.
+  if (forGit.length > 0 && (await gitComplaint(repo, forGit)) !== null) {
+    for (const glob of forGit) {
+      const complaint = await gitComplaint(repo, [glob]);
+      if (complaint !== null) gitErrors.set(glob, complaint);
     }
-    const result = await git(repo, ['ls-files', '-z', '--', glob], { cwd: repo.root, env: SCOPE_GIT_ENV, readOnly: true, allowExitCodes: [128] });
-    if (result.exitCode === 0) checks.push({ glob, ok: true });
-    else checks.push({ glob, ok: false, error: result.stderr.trim().replace(/^fatal: /, '') || `git rejected the pathspec (exit ${result.exitCode})` });
   }
-  return checks;
+  return globs.map((glob) => {
+    const error = local.get(glob) ?? gitErrors.get(glob);
+    return error === undefined ? { glob, ok: true } : { glob, ok: false, error };
+  });
+}
+
+async function gitComplaint(repo: GitRepo, globs: readonly string[]): Promise<string | null> {
+  const result = await git(repo, ['ls-files', '-z', '--', ...globs], { cwd: repo.root, env: SCOPE_GIT_ENV, readOnly: true, allowExitCodes: [128] });
+  if (result.exitCode === 0) return null;
+  return result.stderr.trim().replace(/^fatal: /, '') || `git rejected the pathspec (exit ${result.exitCode})`;
 }
 
 function localProblem(glob: string): string | undefined {

@@ -3,7 +3,7 @@ import { CcxError, errnoCode } from '../../errors.js';
 import { writeTempFile } from '../../fs/atomic-write.js';
 import { hashBoard, type ParsedBoard } from '../parse/board.js';
 import { parseBoard } from '../parse/parser.js';
-import { withBoardLock } from './lock.js';
+import { withCcxLock } from '../../fs/ccx-lock.js';
 import { editorLockExists, readBoardStable } from './read.js';
 import { swapIfUnchanged } from './swap.js';
 
@@ -39,7 +39,7 @@ export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (by
     const candidate = await writeTempFile(paths.board, text);
     const candidateHash = hashBoard(text);
     try {
-      const outcome = await withBoardLock(paths.lock, async (lock) => {
+      const outcome = await withCcxLock(paths.lock, async (lock) => {
         if (!(await stillHolds(paths.board, board.hash))) return 'stale';
         if (await editorLockExists(paths.board)) return 'busy';
         if (lock.compromised) return 'stale';

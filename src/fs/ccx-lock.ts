@@ -1,5 +1,5 @@
 import lockfile from 'proper-lockfile';
-import { CcxError } from '../../errors.js';
+import { CcxError } from '../errors.js';
 
 export interface HeldLock {
   /** Set when proper-lockfile reports the lock lost (e.g. after a laptop sleep); the holder must not write. */
@@ -10,10 +10,10 @@ const LOCK_STALE_MS = 10_000;
 const LOCK_UPDATE_MS = 2_000;
 
 /**
- * Runs `fn` while holding the ccx board lock (a dedicated path, so an editor never sees it). It only
- * serialises ccx processes; editors ignore it, which is why writes are compare-and-swap as well.
+ * Runs `fn` while holding a ccx lock on a dedicated path (an editor never sees it). It only
+ * serialises ccx processes; editors ignore it, which is why board writes are compare-and-swap as well.
  */
-export async function withBoardLock<T>(lockPath: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+export async function withCcxLock<T>(lockPath: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
   const held: HeldLock = { compromised: false };
   let release: () => Promise<void>;
   try {
@@ -29,7 +29,7 @@ export async function withBoardLock<T>(lockPath: string, fn: (lock: HeldLock) =>
       },
     });
   } catch (error) {
-    throw new CcxError('BOARD_BUSY', `another ccx process has held the board lock ${lockPath} for too long.`, {
+    throw new CcxError('BOARD_BUSY', `another ccx process has held the lock ${lockPath} for too long.`, {
       hint: 'Try again in a moment. If no ccx process is running, the lock goes stale by itself within 10 s.',
       cause: error,
     });

@@ -1,0 +1,43 @@
+import { watch } from 'chokidar';
+
+export interface FolderWatch {
+  close(): Promise<void>;
+}
+
+export interface FolderWatchOptions {
+  /** How deep below `folder` to watch (0: its own entries). */
+  depth: number;
+  /** Which changed paths matter; the rest are dropped here. */
+  accept(path: string): boolean;
+  onChange(path: string): void;
+  onError(error: unknown): void;
+}
+
+/**
+ * Watches a folder, not a file: editors save by rename or by truncate-and-write, and a watch on
+ * the file itself goes stale after a rename (STYLE.md). No polling (idle costs nothing) and no
+ * awaitWriteFinish: readers do a stable read instead.
+ */
+export function watchFolder(folder: string, options: FolderWatchOptions): FolderWatch {
+  const watcher = watch(folder, { depth: options.depth, ignoreInitial: true, usePolling: false, followSymlinks: false, persistent: true });
+  const handle = (path: string) => {
+    if (options.accept(path)) options.onChange(path);
+  };
+  watcher.on('add', handle).on('change', handle).on('unlink', handle).on('addDir', handle);
+  watcher.on('error', (error) => options.onError(error));
+  return { close: () => watcher.close() };
+}
+
+/** Runs `fn` once `ms` after the last of a burst of calls (an editor's save is several events). */
+export function coalesce(ms: number, fn: () => void): { trigger(): void; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    trigger() {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  };
+}

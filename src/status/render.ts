@@ -1,0 +1,46 @@
+import type { DaemonStatus, RepoStatus, RunningTaskStatus } from './types.js';
+
+/** STATUS.md for one repository: the daemon, paused agents, running tasks, the queue with reasons, recent ends, problems. */
+export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new Date()): string {
+  const lines = [`# ccx status: ${repo.repo}`, '', `Updated ${now.toISOString()} by the ccx daemon (pid ${daemon.pid}, up ${duration(now.getTime() - Date.parse(daemon.startedAt))}). Integration branch: ${repo.integration}.`, ''];
+  if (daemon.paused.length > 0) {
+    lines.push('## Paused agents', '', ...daemon.paused.map((pause) => `- ${pause.agent}: usage limit, paused until ${pause.until} (the turn that hit it is retried then; no attempt is spent)`), '');
+  }
+  lines.push('## Running', '');
+  if (repo.running.length === 0) lines.push('Nothing is running.');
+  for (const task of repo.running) lines.push(runningLine(task, now));
+  lines.push('', '## Queue', '');
+  if (repo.queue.length === 0) lines.push('No pending tasks.');
+  repo.queue.forEach((task, index) => lines.push(`${index + 1}. ${task.id} ${task.title}: ${task.reason}`));
+  lines.push('', '## Recently finished', '');
+  if (repo.finished.length === 0) lines.push('None yet.');
+  for (const task of repo.finished) {
+    const commit = task.commit === null ? '' : ` (${task.commit.slice(0, 12)})`;
+    const cycles = task.cycles === null ? '' : `, ${task.cycles} cycle${task.cycles === 1 ? '' : 's'}`;
+    lines.push(`- ${task.id} ${task.title}: ${task.status} (${task.exitStatus}${cycles}) at ${task.finishedAt}${commit}`);
+  }
+  const problems = [...repo.board.problems.map((problem) => `- BOARD.md:${problem.line}:${problem.column}: ${problem.message}`), ...(repo.configProblem === null ? [] : [`- config.yaml: ${repo.configProblem}`])];
+  if (problems.length > 0) {
+    lines.push('', '## Problems', '', repo.board.valid ? 'The rows below are skipped until fixed; everything else goes on.' : 'BOARD.md cannot be read as a whole: running tasks go on, nothing new starts until it is fixed.', '', ...problems);
+  }
+  if (repo.orphans.worktrees.length > 0 || repo.orphans.branches.length > 0) {
+    lines.push('', '## Left over', '', 'These belong to no task on the board; `ccx clean` removes them.', '', ...repo.orphans.worktrees.map((path) => `- worktree ${path}`), ...repo.orphans.branches.map((branch) => `- branch ${branch}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function runningLine(task: RunningTaskStatus, now: Date): string {
+  const cycle = task.cycle > 0 ? `, cycle ${task.cycle}/${task.maxCycles}` : '';
+  const cost = task.costUsd > 0 ? `, $${task.costUsd.toFixed(2)} so far` : '';
+  const note = task.note === null ? '' : ` — ${task.note}`;
+  return `- ${task.id} ${task.title}: ${task.phase}${cycle}, attempt ${task.attempt}, ${task.agent} (${task.model}), ${duration(now.getTime() - Date.parse(task.startedAt))}${cost}${note}`;
+}
+
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}h ${minutes % 60}m` : `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}

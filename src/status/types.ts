@@ -1,0 +1,51 @@
+import type { BoardProblem } from '../board/types.js';
+
+/** A task with a worker: what it is doing now. */
+export interface RunningTaskStatus {
+  id: string;
+  title: string;
+  attempt: number;
+  /** implement, test, review, fix, resolve, merge, waiting-merge, waiting-limit, starting. */
+  phase: string;
+  cycle: number;
+  maxCycles: number;
+  agent: string;
+  model: string;
+  startedAt: string;
+  costUsd: number;
+  /** Why it is held up, when it is (a dirty checkout, a usage limit). */
+  note: string | null;
+}
+
+export interface FinishedTaskStatus {
+  id: string;
+  title: string;
+  status: string;
+  exitStatus: string;
+  finishedAt: string;
+  commit: string | null;
+  cycles: number | null;
+}
+
+export interface RepoStatus {
+  repo: string;
+  stateDir: string;
+  integration: string;
+  board: { valid: boolean; problems: BoardProblem[] };
+  /** config.yaml's problem when the last edit did not load (the last good one stays in force). */
+  configProblem: string | null;
+  running: RunningTaskStatus[];
+  /** Pending tasks in dispatch order, each with why it waits. */
+  queue: Array<{ id: string; title: string; reason: string }>;
+  /** The last finished tasks, newest first. */
+  finished: FinishedTaskStatus[];
+  orphans: { worktrees: string[]; branches: string[] };
+}
+
+export interface DaemonStatus {
+  pid: number;
+  startedAt: string;
+  /** Agents paused by a usage limit, and until when. */
+  paused: Array<{ agent: string; until: string }>;
+  repos: RepoStatus[];
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parseBoard } from '../../src/board/parse/parser.js';
+import type { TaskRow } from '../../src/board/types.js';
+import { decide } from '../../src/daemon/reconcile/decide.js';
+import { emptyFacts, type TaskFacts } from '../../src/daemon/journal/state.js';
+
+function row(fields: string): TaskRow {
+  const board = parseBoard(`## Tasks\n\n\`\`\`yaml\n- id: T-1\n  title: t\n${fields}\`\`\`\n`);
+  const found = board.rows[0];
+  if (found === undefined) throw new Error(JSON.stringify(board.problems));
+  return found;
+}
+
+const running: TaskFacts = { ...emptyFacts(), phase: 'active', attempt: 1, board: { status: 'running', attempts: 1, started_at: '2026-01-01T00:00:00Z', worktree: '/w/T-1', branch: 'ccx/T-1' } };
+const blocked: TaskFacts = { ...emptyFacts(), phase: 'finished', attempt: 2, finished: { status: 'blocked', exitStatus: 'stuck', error: 'stuck on X' }, board: { status: 'blocked', attempts: 2, exit_status: 'stuck', finished_at: '2026-01-02T00:00:00Z' } };
+const merged: TaskFacts = { ...blocked, finished: { status: 'merged', exitStatus: 'approved', error: null }, board: { status: 'merged', attempts: 1, exit_status: 'approved', commit: 'abc' } };
+
+describe('what the daemon does about a row (board intent against journal facts)', () => {
+  it('schedules a pending row it never ran', () => {
+    expect(decide(row('  status: pending\n'), emptyFacts(), false)).toEqual({ kind: 'candidate' });
+  });
+
+  it('cancels a running task a person flipped to cancelled', () => {
+    expect(decide(row('  status: cancelled\n  attempts: 1\n'), running, true)).toEqual({ kind: 'cancel' });
+  });
+
+  it('leaves a running task alone while the row agrees with what ccx wrote', () => {
+    const shown = row('  status: running\n  attempts: 1\n  started_at: "2026-01-01T00:00:00Z"\n  worktree: /w/T-1\n  branch: ccx/T-1\n');
+    expect(decide(shown, running, true)).toEqual({ kind: 'none' });
+  });
+
+  it('writes back the fields a stale editor buffer reverted on a running task', () => {
+    expect(decide(row('  status: pending\n'), running, true)).toEqual({ kind: 'write-back', fields: running.board });
+  });
+
+  it('resumes a task the journal has under way when no worker runs it (after a restart)', () => {
+    expect(decide(row('  status: running\n'), running, false)).toEqual({ kind: 'resume' });
+  });
+
+  it('takes a blocked task flipped to pending (only the status changed) as a retry', () => {
+    const flipped = row('  status: pending\n  attempts: 2\n  exit_status: stuck\n  finished_at: "2026-01-02T00:00:00Z"\n');
+    expect(decide(flipped, blocked, false)).toEqual({ kind: 'retry' });
+  });
+
+  it('takes a pending row that also lost ccx\'s bookkeeping as a stale buffer, not a retry', () => {
+    expect(decide(row('  status: pending\n'), blocked, false)).toEqual({ kind: 'write-back', fields: blocked.board });
+  });
+
+  it('never retries a merged task, and writes merged back', () => {
+    expect(decide(row('  status: pending\n  attempts: 1\n  exit_status: approved\n  commit: abc\n'), merged, false)).toEqual({ kind: 'write-back', fields: merged.board });
+  });
+
+  it('accepts a person cancelling a blocked task', () => {
+    const cancelled = row('  status: cancelled\n  attempts: 2\n  exit_status: stuck\n  finished_at: "2026-01-02T00:00:00Z"\n');
+    expect(decide(cancelled, blocked, false)).toEqual({ kind: 'accept', fields: { status: 'cancelled' } });
+  });
+
+  it('fails a row that says running (or ccx-loop\'s assigned) when ccx has no record of it', () => {
+    const decision = decide(row('  status: assigned\n'), emptyFacts(), false);
+    expect(decision.kind).toBe('fail-unknown');
+    expect(decision.kind === 'fail-unknown' && decision.reason).toContain('T-1 shows assigned but ccx has no record of running it');
+  });
+});

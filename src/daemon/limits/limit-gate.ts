@@ -37,7 +37,8 @@ export class LimitGate {
   /** Waits out a limit of `agent` (until `resetAt`, else a backoff); rejects when `signal` aborts. */
   async wait(agent: string, resetAt: Date | null, message: string, signal: AbortSignal): Promise<void> {
     const until = this.pause(agent, resetAt, message);
-    await sleepUntil(until, signal, this.now);
+    // A timer may fire a millisecond early by the wall clock: sleep until the reset has really passed.
+    while (this.now() < until.getTime()) await sleepUntil(until, signal, this.now);
     const pause = this.pauses.get(agent);
     if (pause !== undefined && pause.until.getTime() <= this.now()) {
       this.events.resumed(agent);
@@ -66,7 +67,7 @@ function sleepUntil(until: Date, signal: AbortSignal, now: () => number): Promis
       reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted')));
       return;
     }
-    const timer = setTimeout(done, Math.max(0, until.getTime() - now()));
+    const timer = setTimeout(done, Math.max(1, until.getTime() - now()));
     function done() {
       signal.removeEventListener('abort', onAbort);
       resolve();

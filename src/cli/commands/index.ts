@@ -4,8 +4,9 @@ import { board } from './board.js';
 import { inbox } from './inbox.js';
 import { init } from './init.js';
 import { logs } from './logs.js';
+import { service } from './service.js';
 import { tasks } from './tasks.js';
 import { where } from './where.js';
 
 /** Every command, in the order `ccx --help` lists them. */
-export const commands: readonly Command[] = [init, where, board, tasks, add, inbox, logs];
+export const commands: readonly Command[] = [init, where, board, tasks, add, inbox, logs, service];

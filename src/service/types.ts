@@ -17,8 +17,8 @@ export interface ServiceStatus {
   pid: number | null;
   /** The manager's own word for the state (active, failed, inactive, running, …). */
   state: string | null;
-  /** Why enabled/running are unknown. */
-  unknown: string | null;
+  /** Why enabled/running are unknown, and what to do about it. */
+  unknown: { reason: string; fix: string | null } | null;
   /** Where the service's output is, as a command or a path. */
   logs: string;
   /** Problems with the installed file (a node that no longer exists, …), each with its fix. */

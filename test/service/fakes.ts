@@ -5,13 +5,21 @@ import { testdir } from '../helpers/testdir.js';
 
 const FAKE_TOOL = fileURLToPath(new URL('./fixtures/fake-service-tool.mjs', import.meta.url));
 
+export interface FakeEnv extends Record<string, string> {
+  HOME: string;
+  PATH: string;
+  CCX_DATA_HOME: string;
+  FAKE_TOOLS_LOG: string;
+  FAKE_TOOLS_STATE: string;
+}
+
 export interface FakeTools {
   /** A fresh home folder. */
   home: string;
   /** A folder holding the fake systemctl, loginctl and launchctl. */
   bin: string;
-  /** The environment that makes ccx use them: HOME, PATH (fakes first), the fakes' log and state. */
-  env: Record<string, string>;
+  /** The environment that makes ccx use them: HOME, PATH (fakes first), a temp data root, the fakes' log and state. */
+  env: FakeEnv;
   /** Every call the fakes received, in order, as "tool arg arg …". */
   calls(): Promise<string[]>;
 }
@@ -32,7 +40,7 @@ export async function fakeServiceTools(options: { tools?: readonly string[]; onl
     await chmod(path, 0o755);
   }
   const log = join(root, 'calls.jsonl');
-  const env = {
+  const env: FakeEnv = {
     HOME: home,
     XDG_CONFIG_HOME: '',
     XDG_DATA_HOME: '',

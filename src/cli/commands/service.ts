@@ -64,7 +64,10 @@ function formatStatus(status: ServiceStatus): string {
   }
   rows.push(['logs', `${status.logs}   (a repository's audit log: ccx logs -f)`]);
   const lines = [name, ...rows.map(([label, text]) => `  ${label.padEnd(10)} ${text}`)];
-  if (status.unknown !== null) lines.push(`cannot ask the service manager: ${status.unknown}`);
+  if (status.unknown !== null) {
+    lines.push(`cannot ask the service manager: ${status.unknown.reason}`);
+    if (status.unknown.fix !== null) lines.push(`  ${status.unknown.fix}`);
+  }
   for (const problem of status.problems) lines.push(`problem: ${problem}`);
   return `${lines.join('\n')}\n`;
 }

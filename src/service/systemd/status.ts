@@ -36,7 +36,7 @@ export async function systemdStatus(host: ServiceHost): Promise<ServiceStatus> {
     status.pid = Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch (error) {
     if (!isCcxError(error, 'SERVICE_UNAVAILABLE')) throw error;
-    status.unknown = `${error.message} ${error.hint ?? ''}`.trim();
+    status.unknown = { reason: error.message, fix: error.hint ?? null };
   }
   return status;
 }

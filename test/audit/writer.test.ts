@@ -56,6 +56,23 @@ describe('openAuditLog', () => {
     expect(raw).not.toContain(process.env['PATH'] ?? '<no PATH>');
   });
 
+  it('does not compile with a field the event lacks, a value of the wrong kind, or a missing field', async () => {
+    const { path, log } = await logIn(await testdir());
+    // @ts-expect-error an environment is not a field of any event
+    log.write('daemon.started', { pid: 1, version: '0.1.0', node: '20.19.0', env: process.env });
+    // @ts-expect-error a model is a name, not an object
+    log.write('turn.started', { role: 'implementer', agent: 'claude', phase: 'implement', model: { name: 'sonnet', prompt: 'the prompt' } });
+    // @ts-expect-error merge.done needs its sha
+    log.write('merge.done', { task: 'T-1' });
+    // @ts-expect-error attempt is a number
+    log.write('limit.resumed', { agent: 'codex', attempt: '2' });
+    log.close();
+    // And at run time the same calls write nothing of what they should not.
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toContain('the prompt');
+    expect((await lines(path)).map((record) => record['invalid_fields'] ?? null)).toEqual([null, ['model'], ['sha'], ['attempt']]);
+  });
+
   it('writes null for an optional field given as null (an exit code after a signal)', async () => {
     const { path, log } = await logIn(await testdir());
     log.write('test.finished', { task: 'T-1', passed: false, exit_code: null, duration_ms: 5 });

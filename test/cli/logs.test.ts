@@ -43,6 +43,18 @@ describe('ccx logs', () => {
     expect(one.stdout).not.toContain('T-2');
   });
 
+  it('ends quietly when the reader stops early (ccx logs | head)', async () => {
+    const { repo, env, audit } = await initialised();
+    await writeFile(audit, Array.from({ length: 20_000 }, (_, index) => line('2025-03-10T08:00:00.000Z', 'limit.resumed', { agent: `agent-${index}` })).join(''));
+    const child = spawn(process.execPath, [CLI_PATH, 'logs'], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdout.once('data', () => child.stdout.destroy());
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+
   it('says so when there is nothing yet, and rejects a bad --task or -n', async () => {
     const { repo, env } = await initialised();
     const empty = await runCli(['logs'], { cwd: repo, env });

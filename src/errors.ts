@@ -32,7 +32,11 @@ export type CcxErrorCode =
   | 'DAEMON_RUNNING'
   | 'PLAN_INVALID'
   | 'PATH_OUTSIDE_ROOT'
-  | 'IO_FAILED';
+  | 'IO_FAILED'
+  | 'AUDIT_FAILED'
+  | 'SERVICE_UNSUPPORTED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'SERVICE_FAILED';
 
 export interface CcxErrorOptions {
   /** What the person should do about it, in one or two sentences. */

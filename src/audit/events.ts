@@ -1,0 +1,83 @@
+import type { FieldSchema, FieldsOf, TaskRef } from './schema.js';
+
+/**
+ * Every audit event and its fields (SPEC 11). The table is also the runtime filter: a record keeps
+ * only the fields named here, of the kind named here. `task`, `attempt` and `cycle` may go with
+ * any event (TaskRef).
+ */
+export const AUDIT_EVENTS = {
+  'daemon.started': { pid: 'int', version: 'name', node: 'name', repos: 'int?' },
+  'daemon.stopping': { signal: 'name?', grace_ms: 'int', running: 'int' },
+  'daemon.stopped': { reason: 'text?', stopped_turns: 'int?' },
+
+  /** The whole board cannot be used: nothing new is dispatched from it. */
+  'board.invalid': { problems: 'int', messages: 'texts' },
+  'board.valid': { rows: 'int', skipped: 'int' },
+  /** ccx wrote a status transition of `task` to BOARD.md. */
+  'board.written': { status: 'name', from: 'name?', fields: 'names' },
+  /** config.yaml did not load: the last good one stays in force (SPEC 8). */
+  'config.invalid': { problems: 'int', messages: 'texts' },
+  'config.valid': {},
+
+  'inbox.accepted': { file: 'path' },
+  'inbox.rejected': { file: 'path', reason: 'text' },
+
+  'task.dispatched': { branch: 'name', worktree: 'path', tier: 'name', mode: 'name' },
+  /** phase: implement, fix, review, resolve. */
+  'turn.started': { role: 'name', agent: 'name', model: 'name?', effort: 'name?', phase: 'name' },
+  /** outcome: the adapter's outcome kind (ok, limited, timeout, failed, …). */
+  'turn.finished': {
+    role: 'name',
+    agent: 'name',
+    model: 'name?',
+    phase: 'name?',
+    outcome: 'name',
+    exit_code: 'int?',
+    signal: 'name?',
+    duration_ms: 'int',
+    prompt_bytes: 'int',
+    output_bytes: 'int',
+    cost_usd: 'number?',
+    input_tokens: 'int?',
+    output_tokens: 'int?',
+    error: 'text?',
+  },
+  'test.finished': { passed: 'bool', exit_code: 'int?', duration_ms: 'int', log: 'path?' },
+  /** counts: findings by severity as the reviewer gave them; skipped: filtered out; open: left in scope. */
+  'review.verdict': { verdict: 'name', counts: 'counts', skipped: 'int', open: 'int?' },
+  'task.stuck': { finding: 'text', reviews: 'int' },
+  /** A new attempt one rung up the model ladder (or on the same rung after cycle-cap). */
+  'task.escalated': { from: 'name', to: 'name', reason: 'name' },
+
+  'merge.checked': { clean: 'bool', base: 'name', conflicts: 'int?' },
+  'merge.done': { sha: 'name', branch: 'name?' },
+  /** resolve: whether a resolve turn follows (else the task is blocked). */
+  'merge.conflict': { files: 'names', resolve: 'bool?' },
+  /** The integration checkout has local changes the fast-forward would touch: the merge waits. */
+  'merge.waiting': { branch: 'name', reason: 'text', files: 'names?' },
+
+  'task.finished': { status: 'name', exit_status: 'name', cycles: 'int?', commit: 'name?', cost_usd: 'number?', error: 'text?' },
+  'task.cancelled': { branch: 'name?', stopped: 'bool?' },
+  /** until: ISO 8601 time dispatch for `agent` resumes. */
+  'limit.paused': { agent: 'name', until: 'name', reason: 'text?' },
+  'limit.resumed': { agent: 'name' },
+
+  /** A task the previous daemon left running resumes from its last completed turn. */
+  'recovery.resumed': { phase: 'name', turns: 'int' },
+  'recovery.failed': { reason: 'text' },
+  /** An agent process group the previous daemon left behind was stopped. */
+  'recovery.reaped': { pgid: 'int', processes: 'int?' },
+  /** A worktree or ccx/* branch that belongs to no task: reported, never deleted (SPEC 12). */
+  'recovery.orphan': { kind: 'name', path: 'path' },
+} as const satisfies Readonly<Record<string, FieldSchema>>;
+
+export type AuditEventName = keyof typeof AUDIT_EVENTS;
+
+/** What `write(event, fields)` takes for `event`. */
+export type AuditFields<E extends AuditEventName> = FieldsOf<(typeof AUDIT_EVENTS)[E]> & TaskRef;
+
+export const AUDIT_EVENT_NAMES = Object.keys(AUDIT_EVENTS) as AuditEventName[];
+
+export function isAuditEventName(name: string): name is AuditEventName {
+  return Object.hasOwn(AUDIT_EVENTS, name);
+}

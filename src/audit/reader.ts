@@ -1,0 +1,121 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { errnoCode } from '../errors.js';
+
+/** One record as read back: the fields every record has, and whatever its event carries. */
+export interface AuditRecord {
+  readonly time: string;
+  readonly event: string;
+  readonly repo: string;
+  readonly task?: string;
+  readonly attempt?: number;
+  readonly cycle?: number;
+  readonly [field: string]: unknown;
+}
+
+export interface AuditReadOptions {
+  /** Only records of this task. */
+  task?: string;
+  /** Start at this byte offset (the `offset` of an earlier read) instead of the beginning. */
+  sinceOffset?: number;
+}
+
+export interface AuditScan {
+  /** Complete lines that did not parse as a record (a torn write, a person's edit). */
+  skipped: number;
+  /** The byte offset just past the last complete line: where the next read starts. */
+  offset: number;
+}
+
+export interface AuditRead extends AuditScan {
+  records: AuditRecord[];
+}
+
+const CHUNK_BYTES = 64 * 1024;
+/** A "line" longer than this without a newline is not a record: it is skipped, not buffered. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+const NEWLINE = 0x0a;
+
+/** Reads the audit log (or its part from `sinceOffset`); a missing file reads as empty. */
+export async function readAuditLog(path: string, options: AuditReadOptions = {}): Promise<AuditRead> {
+  const records: AuditRecord[] = [];
+  const scan = await scanAuditLog(path, options, (record) => records.push(record));
+  return { records, ...scan };
+}
+
+/**
+ * Calls `onRecord` for each complete line from `sinceOffset` on, in order, without holding the
+ * file in memory. A last line without its newline yet (a write in progress) is left for the next
+ * read: `offset` stops before it.
+ */
+export async function scanAuditLog(path: string, options: AuditReadOptions, onRecord: (record: AuditRecord) => void): Promise<AuditScan> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { skipped: 0, offset: options.sinceOffset ?? 0 };
+    throw error;
+  }
+  try {
+    return await scanAuditHandle(handle, options, onRecord);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** scanAuditLog on a file already open (a follower keeps the file it checked). */
+export async function scanAuditHandle(handle: FileHandle, options: AuditReadOptions, onRecord: (record: AuditRecord) => void): Promise<AuditScan> {
+  const start = options.sinceOffset ?? 0;
+  let skipped = 0;
+  let position = start;
+  let offset = start;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overlong = false;
+  const line = (bytes: Buffer) => {
+    const record = parseAuditLine(bytes.toString('utf8'));
+    if (record === 'blank') return;
+    if (record === null) skipped += 1;
+    else if (options.task === undefined || record.task === options.task) onRecord(record);
+  };
+  const buffer = Buffer.alloc(CHUNK_BYTES);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) break;
+    const chunk = buffer.subarray(0, bytesRead);
+    position += bytesRead;
+    let from = 0;
+    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, from)) {
+      if (overlong) skipped += 1;
+      else line(Buffer.concat([...pending, chunk.subarray(from, at)]));
+      pending = [];
+      pendingBytes = 0;
+      overlong = false;
+      from = at + 1;
+      offset = position - bytesRead + from;
+    }
+    if (!overlong && from < chunk.length) {
+      pending.push(Buffer.from(chunk.subarray(from)));
+      pendingBytes += chunk.length - from;
+      if (pendingBytes > MAX_LINE_BYTES) {
+        overlong = true;
+        pending = [];
+      }
+    }
+  }
+  return { skipped, offset };
+}
+
+/** One line as a record, 'blank' for an empty line, or null when it is not a record. */
+export function parseAuditLine(text: string): AuditRecord | 'blank' | null {
+  if (text.trim() === '') return 'blank';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  if (typeof record['time'] !== 'string' || typeof record['event'] !== 'string') return null;
+  return record as AuditRecord;
+}

@@ -214,6 +214,7 @@ export interface AttemptResult {
   exit: AttemptExit;
   /** approved/filtered-clean, tests passing (or none), nothing unresolved, nothing out of scope. */
   mergeable: boolean;
+  /** The highest cycle in which an agent turn ran (0: none ran). */
   cycles: number;
   /** The last turn commit on the task branch. */
   head: string;

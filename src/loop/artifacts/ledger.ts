@@ -64,6 +64,11 @@ export class Ledger {
     return this.data.totals;
   }
 
+  /** The highest cycle in which an agent turn ran (0 before the first). */
+  get lastCycle(): number {
+    return Math.max(0, ...this.data.turns.map((turn) => turn.cycle));
+  }
+
   async record(turn: LedgerTurn): Promise<void> {
     this.data.turns.push(turn);
     this.data.totals = totalsOf(this.data.turns);

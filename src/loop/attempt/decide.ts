@@ -17,6 +17,8 @@ export interface ReviewFacts {
   ccx: Finding[];
   keyHistory: string[][];
   duet: AttemptCheckpoint['duet'];
+  /** A resolve run (one cycle): files still holding conflict markers. */
+  resolve: { markers: string[] } | null;
 }
 
 export type ReviewDecision = {
@@ -61,9 +63,9 @@ export function decideAfterReview(facts: ReviewFacts): ReviewDecision {
 }
 
 function capExit(facts: ReviewFacts): [AttemptExit, string] {
-  const used = `All ${facts.maxCycles} cycle${facts.maxCycles === 1 ? ' was' : 's were'} used`;
+  const used = facts.resolve !== null ? 'After the resolve turn' : `All ${facts.maxCycles} cycle${facts.maxCycles === 1 ? ' was' : 's were'} used`;
   const source = (kind: Finding['source']) => facts.ccx.some((finding) => finding.source === kind);
-  if (source('conflict')) return ['conflict', `${used} and conflict markers are still left in the merge.`];
+  if (facts.resolve !== null && facts.resolve.markers.length > 0) return ['conflict', `The resolve turn left conflict markers in ${facts.resolve.markers.join(', ')}.`];
   if (source('scope')) return ['out-of-scope', `${used} and the branch still changes paths outside the task's scope.`];
   if (source('tests')) return ['test-failed', `${used} and the test command still fails.`];
   const count = facts.open.length;

@@ -24,7 +24,7 @@ export async function finishAttempt(engine: Engine, end: AttemptEnd): Promise<At
     (diff) => cutBytes(diff.stat, MAX_CHANGED_BYTES).text,
     () => '',
   );
-  const cycles = Math.max(0, state.lastWork?.cycle ?? 0, ...state.verdicts.map((verdict) => verdict.cycle));
+  const cycles = engine.ledger.lastCycle;
   const summary: AttemptSummary = {
     task: input.task,
     rung: input.rung.alias,

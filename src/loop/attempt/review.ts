@@ -46,6 +46,7 @@ export async function runReviewStep(engine: Engine): Promise<AttemptEnd | null> 
   const decision = decideAfterReview({
     mode: input.task.mode, cycle, maxCycles: engine.maxCycles, reviewer, reviewerSlot: slot, head: state.head, verdict: answer.verdict,
     open, ccx: checkFindings(state.checks, input.testCommand, base), keyHistory: state.keyHistory, duet: state.duet,
+    resolve: state.resolve === null ? null : { markers: state.checks.markers },
   });
   state.keyHistory = decision.keyHistory;
   state.duet = decision.duet;

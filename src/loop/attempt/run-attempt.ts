@@ -1,7 +1,7 @@
 import type { AttemptResult, AttemptInput } from '../types.js';
 import { driveAttempt } from './drive.js';
 import { finishAttempt } from './finish.js';
-import { freshCheckpoint, startEngine } from './start.js';
+import { beginAttempt, freshCheckpoint, startEngine } from './start.js';
 
 /**
  * One attempt of one task (SPEC 6 steps 2–7): implement, check scope, test, commit, review, filter,
@@ -10,10 +10,7 @@ import { freshCheckpoint, startEngine } from './start.js';
  */
 export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const engine = await startEngine(input, (head) => freshCheckpoint(input, head, { cycle: 1, step: 'implement' }));
-  engine.emit({
-    type: 'attempt.started', task: input.task.id, attempt: input.task.attempt, mode: input.task.mode, maxCycles: engine.maxCycles,
-    rung: input.rung.alias, resumed: input.resume !== undefined, step: engine.state.step, cycle: engine.state.cycle,
-  });
+  await beginAttempt(engine);
   if (input.resume === undefined) engine.emit({ type: 'cycle.started', cycle: 1, maxCycles: engine.maxCycles });
   return finishAttempt(engine, await driveAttempt(engine));
 }

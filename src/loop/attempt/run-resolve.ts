@@ -2,7 +2,7 @@ import { readSummary } from '../handoff/summary.js';
 import type { AttemptResult, ResolveInput } from '../types.js';
 import { driveAttempt } from './drive.js';
 import { finishAttempt } from './finish.js';
-import { freshCheckpoint, startEngine } from './start.js';
+import { beginAttempt, freshCheckpoint, startEngine } from './start.js';
 
 /**
  * SPEC 6.8's one resolve turn after a merge conflict: the integration branch is merged into the
@@ -25,9 +25,6 @@ export async function runResolveTurn(input: ResolveInput): Promise<AttemptResult
     }
     return state;
   });
-  engine.emit({
-    type: 'attempt.started', task: input.task.id, attempt: input.task.attempt, mode: input.task.mode, maxCycles: engine.maxCycles,
-    rung: input.rung.alias, resumed: input.resume !== undefined, step: engine.state.step, cycle: engine.state.cycle,
-  });
+  await beginAttempt(engine);
   return finishAttempt(engine, await driveAttempt(engine));
 }

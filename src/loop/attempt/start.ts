@@ -38,11 +38,8 @@ export function freshCheckpoint(input: AttemptInput, head: string, start: { cycl
   };
 }
 
-/**
- * Sets an attempt up: the run folder, the ledger, and the worktree put back at the state's head,
- * whatever an interrupted turn (or a person) left there saved under refs/ccx/interrupted/ first.
- */
-export async function startEngine(input: AttemptInput, initial: (head: string) => AttemptCheckpoint, maxCycles?: number): Promise<Engine> {
+/** Sets an attempt up: the run folder, the state (fresh or from the checkpoint), the ledger. */
+export async function startEngine(input: AttemptInput, initial: (head: string) => AttemptCheckpoint): Promise<Engine> {
   await ensureDir(input.runDir);
   const branch = taskBranch(input.task.id);
   const head = await resolveRef(input.repo, 'HEAD', input.worktree);
@@ -58,16 +55,29 @@ export async function startEngine(input: AttemptInput, initial: (head: string) =
   const engine: Engine = {
     input,
     state,
-    maxCycles: maxCycles ?? (state.resolve !== null ? state.cycle : maxCyclesOf(input.task)),
+    maxCycles: state.resolve !== null ? state.cycle : maxCyclesOf(input.task),
     branch,
     ledger,
     emit: (event) => input.hooks.onEvent(event),
     checkpoint: () => input.hooks.onCheckpoint(structuredClone(engine.state)),
   };
+  return engine;
+}
+
+/**
+ * Announces the attempt, then puts the worktree back at the state's head, whatever an interrupted
+ * turn (or a person) left there saved under refs/ccx/interrupted/ first.
+ */
+export async function beginAttempt(engine: Engine): Promise<void> {
+  const { input, state } = engine;
+  engine.emit({
+    type: 'attempt.started', task: input.task.id, attempt: input.task.attempt, mode: input.task.mode, maxCycles: engine.maxCycles,
+    rung: input.rung.alias, resumed: input.resume !== undefined, step: state.step, cycle: state.cycle,
+  });
+  const head = await resolveRef(input.repo, 'HEAD', input.worktree);
   const saved = await saveLeftovers(input.repo, { worktree: input.worktree, keep: state.head, ref: leftoversRef(input.task.id), message: `${input.task.id} a${input.task.attempt}: leftovers of an interrupted turn` });
   if (saved !== null) state.savedRefs.push(saved.ref);
   // Always: it also ends a merge an interrupted resolve turn left in progress.
   await restoreWorktree(input.repo, { worktree: input.worktree, head: state.head });
   if (saved !== null || head !== state.head) engine.emit({ type: 'worktree.restored', head: state.head, savedRef: saved?.ref ?? null });
-  return engine;
 }

@@ -55,7 +55,8 @@ export function parseLadder(text: string): { ladder: Ladder } | { problems: Prob
       const rung = readRung(item as Node, `tiers[${index}]`, (node, message) => problems.push(at(node, message)));
       if (rung === null) return;
       const earlier = seen.get(rung.alias);
-      if (earlier !== undefined) problems.push(at(item as Node, `tiers[${index}].alias ${JSON.stringify(rung.alias)} is already the alias of tiers[${earlier}]; aliases must be unique.`));
+      const aliasNode = isMap(item) ? (item.get('alias', true) as Node) : (item as Node);
+      if (earlier !== undefined) problems.push(at(aliasNode, `tiers[${index}].alias ${JSON.stringify(rung.alias)} is already the alias of tiers[${earlier}]; aliases must be unique.`));
       else seen.set(rung.alias, index);
       tiers.push(rung);
     });
@@ -64,7 +65,7 @@ export function parseLadder(text: string): { ladder: Ladder } | { problems: Prob
   const start = startNode === undefined ? 'default' : startNode.toJSON();
   if (typeof start !== 'string' || start === '') problems.push(at(startNode, '"default_start" must be the alias of one of the tiers.'));
   else if (tiers.length > 0 && !tiers.some((rung) => rung.alias === start)) {
-    const known = tiers.map((rung) => rung.alias).join(', ');
+    const known = [...new Set(tiers.map((rung) => rung.alias))].join(', ');
     const what = startNode === undefined ? '"default_start" is missing and no tier is called "default"' : `"default_start" is ${JSON.stringify(start)}, which is not the alias of any tier`;
     problems.push(at(startNode ?? root, `${what}; the aliases are ${known}.`));
   }

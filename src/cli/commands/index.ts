@@ -1,10 +1,12 @@
 import type { Command } from '../command.js';
 import { add } from './add.js';
 import { board } from './board.js';
+import { forever } from './forever.js';
 import { inbox } from './inbox.js';
 import { init } from './init.js';
+import { loop } from './loop.js';
 import { tasks } from './tasks.js';
 import { where } from './where.js';
 
 /** Every command, in the order `ccx --help` lists them. */
-export const commands: readonly Command[] = [init, where, board, tasks, add, inbox];
+export const commands: readonly Command[] = [init, where, board, tasks, add, inbox, loop, forever];

@@ -1,10 +1,13 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CLI_PATH, isolatedEnv, runCli } from '../helpers/cli.js';
 import { gitdir, runGit } from '../helpers/gitdir.js';
 import { SCRIPTED_AGENT } from '../helpers/loop.js';
+import { liveProcesses } from '../helpers/processes.js';
 import { testdir } from '../helpers/testdir.js';
 
 const FIXTURES = fileURLToPath(new URL('../loop/fixtures/', import.meta.url));
@@ -17,13 +20,12 @@ async function initialised(scenario: string | object, test: string | null = null
   const init = await runCli(['init'], { cwd: repo, env });
   expect(init.exitCode, init.stderr).toBe(0);
   const stateDir = init.stdout.trim();
-  let arg = typeof scenario === 'string' ? scenario : join(await testdir(), 'scenario.json');
-  if (typeof scenario !== 'string') await writeFile(arg, JSON.stringify(scenario));
-  arg = JSON.stringify(arg);
-  const agent = `{type: command, argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SCRIPTED_AGENT)}, ${arg}]}`;
+  const scenarioArg = typeof scenario === 'string' ? scenario : join(await testdir(), 'scenario.json');
+  if (typeof scenario !== 'string') await writeFile(scenarioArg, JSON.stringify(scenario));
+  const agent = `{type: command, argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SCRIPTED_AGENT)}, ${JSON.stringify(scenarioArg)}]}`;
   const config = [`repo: ${JSON.stringify(repo)}`, 'integration: main', ...(test === null ? [] : [`test: ${JSON.stringify(test)}`]), 'agents:', `  implementer: ${agent}`, `  reviewer: ${agent}`, ''].join('\n');
   await writeFile(join(stateDir, 'config.yaml'), config);
-  return { repo, env, stateDir };
+  return { repo, env, stateDir, scenarioArg };
 }
 
 const scrub = (text: string, replacements: Record<string, string>) => Object.entries(replacements).reduce((out, [from, to]) => out.split(from).join(to), text).replace(/\b[0-9a-f]{12}\b/g, '<sha>');
@@ -139,3 +141,39 @@ describe('ccx loop / ccx forever', () => {
     expect(await usage(['loop'])).toMatchInlineSnapshot(`"ccx loop: needs 1 argument."`);
   });
 });
+
+describe('ccx loop and Ctrl-C', () => {
+  it('SIGINT stops the running turn with its processes, keeps the branch, and reports the attempt cancelled', async () => {
+    const { repo, env, stateDir, scenarioArg } = await initialised({ implementer: { action: 'hang' } });
+    const child = spawn(process.execPath, [CLI_PATH, 'loop', 'Hang'], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const turnStarted = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('[cycle 1/2] implement: command')) resolve();
+      });
+    });
+    await turnStarted;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const agents = liveAgents(scenarioArg);
+    expect(agents.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(stderr).toContain('SIGINT: stopping the running turn and its processes; the branch is kept.');
+    expect(stdout).toMatch(/^L-1 cancelled after 1 cycle: The implement turn of cycle 1 \(command\) ended with cancelled: /);
+    expect(stdout).toContain(`Kept for inspection: the worktree ${join(stateDir, 'worktrees', 'L-1')} (branch ccx/L-1).`);
+    expect(liveProcesses({ pids: agents })).toEqual([]);
+  });
+});
+
+/** The scripted agents running now with this scenario file (their command line names both). */
+function liveAgents(scenario: string): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' });
+  return table.split('\n').filter((line) => line.includes(SCRIPTED_AGENT) && line.includes(scenario)).map((line) => Number(line.trim().split(/\s+/)[0]));
+}

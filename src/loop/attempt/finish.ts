@@ -16,7 +16,8 @@ export async function finishAttempt(engine: Engine, end: AttemptEnd): Promise<At
   const clean = end.exit === 'approved' || end.exit === 'filtered-clean';
   const unresolved = clean ? [] : (end.unresolved ?? state.open);
   const checked = state.checks.head === state.head;
-  const testsPassing = state.checks.test === null ? null : state.checks.test.passed;
+  // A run on an older commit says nothing about the branch as it ends.
+  const testsPassing = state.checks.test === null || state.checks.test.head !== state.head ? null : state.checks.test.passed;
   const outOfScope = checked ? state.checks.outOfScope : [];
   const mergeable = clean && checked && testsPassing !== false && unresolved.length === 0 && outOfScope.length === 0 && state.checks.markers.length === 0;
   const base = reviewBase(state);

@@ -59,7 +59,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
     const outputBytes = Buffer.byteLength(outcome.stdout, 'utf8');
     state.costUsd += outcome.costUsd ?? 0;
     state.tokens = addTokens(state.tokens, outcome.tokens);
-    state.sessions[spec.slot] = keep ? sessionAfterTurn(session, adapter.type, outcome) : state.sessions[spec.slot];
+    if (keep) state.sessions[spec.slot] = sessionAfterTurn(session, outcome);
     await engine.ledger.record({
       cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry, outcome: outcome.kind,
       exitCode: outcome.exitCode, durationMs: outcome.durationMs, promptBytes, outputBytes,

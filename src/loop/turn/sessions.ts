@@ -24,12 +24,14 @@ export function sessionForTurn(current: SessionState | null, agent: AgentType, k
   return { request: { id: used.id, resume: used.started }, used, label: used.started ? 'resumed' : 'new' };
 }
 
-/** The session to keep after a turn. */
-export function sessionAfterTurn(turn: TurnSession, agent: AgentType, outcome: Pick<TurnOutcome, 'kind' | 'sessionId'>): SessionState | null {
+/**
+ * The session to keep after a turn. Only a session that has completed a turn is resumed: after a
+ * limit (or any failure) on a new one, the next try starts afresh, since the CLI may or may not
+ * have kept it (resuming an unknown id and reusing a taken --session-id both fail).
+ */
+export function sessionAfterTurn(turn: TurnSession, outcome: Pick<TurnOutcome, 'kind' | 'sessionId'>): SessionState | null {
   if (turn.label === 'fresh') return null;
+  if (outcome.kind !== 'ok') return turn.used?.started === true ? turn.used : null;
   if (outcome.sessionId !== undefined && outcome.sessionId !== '') return { id: outcome.sessionId, started: true };
-  if (agent === 'command') return turn.used === null ? null : { ...turn.used, started: turn.used.started || outcome.kind === 'ok' };
-  // claude reported no session: it never took the id, or took it and broke; a new id is safe either way.
-  if (agent === 'claude') return turn.used?.started === true ? turn.used : null;
-  return turn.used;
+  return turn.used === null ? null : { ...turn.used, started: true };
 }

@@ -4,8 +4,9 @@
  *   runAttempt(input: AttemptInput): Promise<AttemptResult>
  *   runResolveTurn(input: ResolveInput): Promise<AttemptResult>
  *
- * Both resolve (never reject) with how the attempt ended; only a failure to write the run folder
- * itself rejects. The engine knows nothing of the daemon, BOARD.md or the audit log: it reports
+ * Both resolve with how the attempt ended (agent, git and hook failures become exit `error`); they
+ * reject only when the attempt cannot be set up: the run folder cannot be made, the worktree has no
+ * commit, or `resume` belongs to another task or attempt. The engine knows nothing of the daemon, BOARD.md or the audit log: it reports
  * through `hooks` (typed events, a checkpoint after every completed turn, the live process group,
  * and a wait when an agent is limited). Everything it writes goes under `runDir` and its parent.
  */

@@ -6,7 +6,7 @@ import { beginAttempt, freshCheckpoint, startEngine } from './start.js';
 /**
  * One attempt of one task (SPEC 6 steps 2–7): implement, check scope, test, commit, review, filter,
  * fix, until an exit. With `input.resume` it continues after the last completed turn. Resolves
- * with how it ended; rejects only when the run folder or the worktree cannot be set up.
+ * with how it ended; rejects only when the attempt cannot be set up (see types.ts).
  */
 export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const engine = await startEngine(input, (head) => freshCheckpoint(input, head, { cycle: 1, step: 'implement' }));

@@ -18,23 +18,37 @@
  * <path>``` from cycle 2 on), else appends a line to SCRIPTED-AGENT.md; the reviewer follows
  * ```check <path>``` blocks ({"pattern", "severity", "title", "body", …}) and approves when no
  * check finds anything.
+ *
+ * With $CCX_SCRIPTED_LOG set, each turn appends one JSON line there first (role, cycle, phase,
+ * session, $CCX_SCRIPTED_NAME, prompt bytes), so a test can see who ran which turn and how.
  */
 import { implement } from './scripted/implementer.mjs';
 import { misbehave } from './scripted/misbehave.mjs';
 import { review } from './scripted/reviewer.mjs';
 import { behaviourFor, loadScenario } from './scripted/scenario.mjs';
+import { appendFile } from 'node:fs/promises';
 
 const role = process.env.CCX_ROLE === 'reviewer' ? 'reviewer' : 'implementer';
 const cycle = Math.max(1, Number.parseInt(process.env.CCX_CYCLE ?? '1', 10) || 1);
 const prompt = await readStdin();
 const scenario = await loadScenario(process.argv[2] ?? process.env.CCX_SCENARIO);
 const behaviour = behaviourFor(scenario, role, cycle);
+if (process.env.CCX_SCRIPTED_LOG) await appendFile(process.env.CCX_SCRIPTED_LOG, `${JSON.stringify(turnRecord())}\n`);
 
 if (!(await misbehave(behaviour, role))) {
   // After a misbehaviour's "times" (or a grandchild left behind), the agent does its "then".
   const act = behaviour.then ?? behaviour;
   if (role === 'implementer') await implement(act, { cycle, prompt, cwd: process.cwd() });
   else await review(act, { cycle, prompt, cwd: process.cwd() });
+}
+
+function turnRecord() {
+  const env = process.env;
+  return {
+    name: env.CCX_SCRIPTED_NAME ?? null, role, cycle, phase: env.CCX_PHASE ?? null, task: env.CCX_TASK_ID ?? null,
+    session: env.CCX_SESSION_ID ?? null, resume: env.CCX_SESSION_RESUME ?? null, model: env.CCX_MODEL ?? null, effort: env.CCX_EFFORT ?? null,
+    promptBytes: Buffer.byteLength(prompt),
+  };
 }
 
 function readStdin() {

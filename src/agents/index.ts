@@ -1,5 +1,6 @@
 export { createAgent } from './create.js';
 export { reapProcessGroup } from './process/reap.js';
+export { runInGroup, type GroupRunOptions, type GroupRunResult } from './process/run.js';
 export type { ReapResult } from './process/reap.js';
 export { isProcessGroupAlive } from './process/signal.js';
 export { AGENT_TOKEN_VAR } from './process/token.js';

@@ -10,3 +10,4 @@ export * from './types.js';
 export { formatProblem } from './format.js';
 export { withPathspecProblems, type PathspecValidator } from './pathspecs.js';
 export { BOARD_TEMPLATE } from './template.js';
+export { directionOf } from './direction.js';

@@ -1,4 +1,5 @@
 export { changedPathsSince } from './commit/changed-paths.js';
+export { diffSince, type BranchDiff } from './commit/diff.js';
 export type { FileChange } from './commit/changes.js';
 export { FALLBACK_IDENTITY } from './commit/identity.js';
 export { turnCommitMessage, type TurnRole } from './commit/message.js';
@@ -22,6 +23,7 @@ export { trackedInScope } from './scope/tracked.js';
 export type { Scope } from './scope/types.js';
 export { validatePathspecs, type PathspecCheck } from './scope/validate.js';
 export { createTaskWorktree, type CreateWorktreeInput, type TaskWorktree } from './worktree/create.js';
-export { taskBranch } from './worktree/ids.js';
+export { isLoopId, requireTaskId, taskBranch } from './worktree/ids.js';
+export { dirtyPaths, restoreWorktree, saveLeftovers, type SavedLeftovers } from './worktree/leftovers.js';
 export { findOrphans, listCcxWorkspaces, type CcxWorkspaces } from './worktree/orphans.js';
 export { removeTaskWorkspace, type RemovedWorkspace } from './worktree/remove.js';

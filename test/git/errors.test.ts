@@ -72,6 +72,6 @@ describe('clear git errors', () => {
   it('rejects a malformed task id', async () => {
     const dir = await gitdir();
     const error = await createTaskWorktree(await openRepo(dir), { id: '../x', path: `${dir}/x`, integration: 'main' }).catch((caught: unknown) => caught);
-    expect(messageOf(error)).toMatchInlineSnapshot(`""../x" is not a task id: expected T-<number>, such as T-7."`);
+    expect(messageOf(error)).toMatchInlineSnapshot(`""../x" is not a task id: expected T-<number>, such as T-7 (or L-<number> for a ccx loop run)."`);
   });
 });

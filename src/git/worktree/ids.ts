@@ -1,6 +1,11 @@
 import { CcxError } from '../../errors.js';
 
-const TASK_ID = /^T-[0-9]+$/;
+/**
+ * `T-<n>`: a board task. `L-<n>`: a foreground `ccx loop` / `ccx forever` run, which never appears
+ * on the board (its ids cannot be written there), so the two can never collide.
+ */
+const TASK_ID = /^[TL]-[0-9]+$/;
+const LOOP_ID = /^L-[0-9]+$/;
 export const TASK_BRANCH_PREFIX = 'ccx/';
 
 /** `ccx/T-<n>`: the branch a task's work lives on. */
@@ -11,8 +16,13 @@ export function taskBranch(id: string): string {
 
 export function requireTaskId(id: string): void {
   if (!TASK_ID.test(id)) {
-    throw new CcxError('TASK_ID_INVALID', `${JSON.stringify(id)} is not a task id: expected T-<number>, such as T-7.`);
+    throw new CcxError('TASK_ID_INVALID', `${JSON.stringify(id)} is not a task id: expected T-<number>, such as T-7 (or L-<number> for a ccx loop run).`);
   }
+}
+
+/** True for the id of a foreground `ccx loop` / `ccx forever` run. */
+export function isLoopId(id: string): boolean {
+  return LOOP_ID.test(id);
 }
 
 /** The task id a `ccx/T-<n>` branch (short or full ref name) belongs to, or null. */

@@ -1,0 +1,41 @@
+import { removeTaskWorkspace } from '../../git/index.js';
+import { readSummary, repoHandoffOverride, runResolveTurn, updateHandoff, type AttemptInput, type AttemptResult } from '../../loop/index.js';
+import { squashMerge } from '../../merge/index.js';
+
+export type Landing =
+  | { status: 'merged'; sha: string; files: number; resolved: boolean }
+  | { status: 'waiting'; checkout: string; files: string[]; detail: string }
+  | { status: 'conflict'; files: string[]; resolve: AttemptResult };
+
+/**
+ * `--commit`: squash-merges the task branch into the integration branch (SPEC 6.8), with the
+ * repository's .handoff.md CURRENT STATE rewritten. A conflict gets one resolve turn; when that
+ * leaves the branch mergeable, the merge is tried once more. Merged: worktree and branch go.
+ */
+export async function landTask(input: AttemptInput, integration: string, result: AttemptResult, say: (line: string) => void): Promise<Landing> {
+  const id = input.task.id;
+  const branch = `ccx/${id}`;
+  const merge = async (body: string) => {
+    const summary = await readSummary(input.runDir);
+    const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
+    return squashMerge(input.repo, { integration, branch, id, title: input.task.title, body, overrides });
+  };
+  let outcome = await merge(result.commitBody);
+  let resolved = false;
+  if (outcome.status === 'conflict') {
+    say(`merge: ${outcome.files.join(', ')} conflict with ${integration}; one resolve turn follows`);
+    const resolve = await runResolveTurn({ ...input, integration, conflicts: outcome.files });
+    if (!resolve.mergeable) return { status: 'conflict', files: outcome.files, resolve };
+    resolved = true;
+    outcome = await merge(resolve.commitBody);
+    if (outcome.status === 'conflict') return { status: 'conflict', files: outcome.files, resolve };
+  }
+  if (outcome.status === 'waiting') {
+    const detail = outcome.files.length > 0 ? `local changes to ${outcome.files.join(', ')}` : `a ${outcome.operation ?? 'git operation'} in progress`;
+    await updateHandoff(input.runDir, { status: `approved; waiting to merge: ${outcome.checkout} has ${detail}` });
+    return { status: 'waiting', checkout: outcome.checkout, files: outcome.files, detail };
+  }
+  await updateHandoff(input.runDir, { status: 'merged', merged: { sha: outcome.sha, integration } });
+  await removeTaskWorkspace(input.repo, { id, path: input.worktree });
+  return { status: 'merged', sha: outcome.sha, files: outcome.filesChanged.length, resolved };
+}

@@ -1,0 +1,77 @@
+import { describeCounts, type LoopEvent } from '../../loop/index.js';
+
+/** Progress lines from an agent, shown indented and cut to this width. */
+const MAX_PROGRESS_CHARS = 160;
+
+/** Turns the engine's events into the live lines `ccx loop` prints on stderr: phase, cycle i/N, verdict counts. */
+export function progressPrinter(write: (line: string) => void, testCommand: string | null, now: () => Date = () => new Date()): (event: LoopEvent) => void {
+  let of = 0;
+  const at = (cycle: number) => `[cycle ${cycle}/${of}]`;
+  return (event) => {
+    switch (event.type) {
+      case 'attempt.started':
+        of = event.maxCycles;
+        return;
+      case 'phase':
+        if (event.phase === 'test' && testCommand !== null) write(`${at(event.cycle)} test: ${testCommand} …`);
+        return;
+      case 'turn.started':
+        write(`${at(event.cycle)} ${event.phase}: ${event.agent} (${event.model}/${event.effort})${event.try > 1 ? `, try ${event.try}` : ''} …`);
+        return;
+      case 'turn.progress':
+        write(`    ${event.line.length > MAX_PROGRESS_CHARS ? `${event.line.slice(0, MAX_PROGRESS_CHARS)}…` : event.line}`);
+        return;
+      case 'turn.finished': {
+        const cost = event.costUsd === null ? '' : `, $${event.costUsd.toFixed(4)}`;
+        if (event.outcome === 'ok') write(`${at(event.cycle)} ${event.phase} done in ${seconds(event.durationMs)}${cost}`);
+        else if (!['usage-limit', 'rate-limited', 'overloaded'].includes(event.outcome)) write(`${at(event.cycle)} ${event.phase} ended with ${event.outcome}: ${event.message}`);
+        return;
+      }
+      case 'turn.committed':
+        write(`${at(event.cycle)} ${event.sha === null ? 'changed nothing' : `committed ${event.files} file${event.files === 1 ? '' : 's'} (${event.sha.slice(0, 7)})`}`);
+        return;
+      case 'scope.violation':
+        write(`${at(event.cycle)} out of scope: ${event.paths.join(', ')}`);
+        return;
+      case 'test.finished':
+        write(`${at(event.cycle)} tests ${event.passed ? 'passed' : 'FAILED'}${event.reused ? ' (nothing changed since the last run)' : ` in ${seconds(event.durationMs)}`}${event.passed ? '' : ` (log: ${event.log})`}`);
+        return;
+      case 'review.verdict':
+        write(`${at(event.cycle)} verdict: ${event.verdict}, ${describeCounts(event.counts)} (${event.skipped} skipped, ${event.open} open)`);
+        return;
+      case 'fix.empty':
+        write(`${at(event.cycle)} the fix turn changed nothing: ${event.unresolved} finding${event.unresolved === 1 ? '' : 's'} left unresolved`);
+        return;
+      case 'task.stuck':
+        write(`${at(event.cycle)} stuck: "${event.finding}" came back in ${event.reviews} reviews in a row`);
+        return;
+      case 'limit.paused': {
+        const until = new Date(event.until);
+        write(`${at(event.cycle)} ${event.agent} is limited (${event.kind}): waiting until ${clock(until)} (in ${seconds(Math.max(0, until.getTime() - now().getTime()))}), then the same turn runs again. Ctrl-C stops.`);
+        return;
+      }
+      case 'limit.resumed':
+        write(`${at(event.cycle)} ${event.agent}: the limit has lifted; running the same turn again`);
+        return;
+      default:
+        return;
+    }
+  };
+}
+
+/** `12.3 s`, `4 min 5 s`. */
+export function seconds(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const whole = Math.round(ms / 1000);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${whole % 60} s`;
+}
+
+/** Local wall-clock time with the date when it is not today, e.g. `14:05:03` or `2026-11-24 05:33:00`. */
+export function clock(date: Date, today = new Date()): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  const sameDay = date.toDateString() === today.toDateString();
+  return sameDay ? time : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
+}

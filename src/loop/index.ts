@@ -1,0 +1,18 @@
+export { runAttempt } from './attempt/run-attempt.js';
+export { runResolveTurn } from './attempt/run-resolve.js';
+export { maxCyclesOf, reviewSlot, workSlot } from './attempt/roles.js';
+export { decideNextAttempt, DEFAULT_MAX_ATTEMPTS, type AttemptDecision, type AttemptPolicyInput } from './policy/next-attempt.js';
+export { BUILT_IN_LADDER, EFFORTS } from './ladder/built-in.js';
+export { loadLadder, parseLadder } from './ladder/load.js';
+export { modelFor, rungAbove, rungFor } from './ladder/pick.js';
+export { VERDICT_SCHEMA } from './verdict/schema.js';
+export { readVerdict, type ReadVerdict, type ReviewAnswer } from './verdict/read.js';
+export { countBySeverity, describeCounts, filterFindings } from './verdict/filter.js';
+export { findingKey, stuckKey, STUCK_REVIEWS } from './verdict/stuck.js';
+export { MAX_DIFF_BYTES, MAX_FINDING_CHARS, MAX_NOTE_CHARS, MAX_PROMPT_FINDINGS, MAX_STAT_BYTES } from './prompt/limits.js';
+export { LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS } from './turn/limits.js';
+export { readTaskLedger, type AttemptLedger, type LedgerTurn, type TaskLedger } from './artifacts/ledger.js';
+export { handoffPathFor, readSummary, updateHandoff, type AttemptSummary } from './handoff/summary.js';
+export { repoHandoffOverride, replaceCurrentState, REPO_HANDOFF_PATH } from './handoff/repo-handoff.js';
+export { leftoversRef } from './attempt/start.js';
+export type * from './types.js';

@@ -1,0 +1,15 @@
+import type { Ladder } from '../types.js';
+
+/** SPEC 6.7's ladder, lowest rung first; STATE_DIR/model-ladder.json replaces it. */
+export const BUILT_IN_LADDER: Ladder = {
+  defaultStart: 'default',
+  tiers: [
+    { alias: 'economy', claude: { model: 'sonnet', effort: 'medium' }, codex: { model: 'gpt-5.5' } },
+    { alias: 'default', claude: { model: 'sonnet', effort: 'high' }, codex: { model: 'gpt-5.5' } },
+    { alias: 'strong', claude: { model: 'opus', effort: 'high' }, codex: { model: 'gpt-5.5' } },
+    { alias: 'max', claude: { model: 'opus', effort: 'max' }, codex: { model: 'gpt-5.5' } },
+  ],
+};
+
+/** What claude's --effort accepts; codex gets the same names (its adapter spells max as xhigh). */
+export const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;

@@ -22,6 +22,8 @@
  * With $CCX_SCRIPTED_LOG set, each turn appends one JSON line there first (role, cycle, phase,
  * session, $CCX_SCRIPTED_NAME, prompt bytes), so a test can see who ran which turn and how.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { delayIn } from './scripted/blocks.mjs';
 import { implement } from './scripted/implementer.mjs';
 import { misbehave } from './scripted/misbehave.mjs';
 import { review } from './scripted/reviewer.mjs';
@@ -35,6 +37,7 @@ const scenario = await loadScenario(process.argv[2] ?? process.env.CCX_SCENARIO)
 const behaviour = behaviourFor(scenario, role, cycle);
 if (process.env.CCX_SCRIPTED_LOG) await appendFile(process.env.CCX_SCRIPTED_LOG, `${JSON.stringify(turnRecord())}\n`);
 
+await sleep(delayIn(prompt));
 if (!(await misbehave(behaviour, role))) {
   // After a misbehaviour's "times" (or a grandchild left behind), the agent does its "then".
   const act = behaviour.then ?? behaviour;

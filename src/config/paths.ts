@@ -49,6 +49,8 @@ export function statePaths(stateDir: string) {
     worktrees: join(stateDir, 'worktrees'),
     audit: join(stateDir, 'audit.jsonl'),
     status: join(stateDir, 'STATUS.md'),
+    /** The daemon's view of this repository for `ccx status` (STATUS.md's data). */
+    statusJson: join(stateDir, 'status.json'),
     boardLock: join(stateDir, '.board.lock'),
     brief: (id: string) => join(stateDir, 'tasks', `${id}.md`),
     runDir: (id: string) => join(stateDir, 'runs', id),

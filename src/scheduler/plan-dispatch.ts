@@ -17,7 +17,7 @@ export async function planDispatch(input: DispatchInput): Promise<DispatchPlan> 
   const statusById = new Map(input.rows.map((row) => [row.id, row.status]));
   const running: RunningTask[] = [...input.running];
   const plan: DispatchPlan = { start: [], waiting: [] };
-  const pendingRows = dispatchOrder(input.rows.filter((row) => row.status === 'pending'));
+  const pendingRows = dispatchOrder(input.candidates ?? input.rows.filter((row) => row.status === 'pending'));
   for (const row of pendingRows) {
     const reason = await whyWait(row, input, statusById, running, plan.start.length);
     if (reason === null) {

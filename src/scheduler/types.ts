@@ -16,8 +16,10 @@ export interface RunningTask {
 }
 
 export interface DispatchInput {
-  /** The valid rows of the board, in board order. */
+  /** The valid rows of the board, in board order (their statuses decide depends_on). */
   rows: readonly TaskRow[];
+  /** The pending rows that may start (default: every pending row); a daemon passes those its journal has not started. */
+  candidates?: readonly TaskRow[];
   /** Whether the board has a file-level problem: then nothing new is dispatched. */
   boardValid: boolean;
   running: readonly RunningTask[];

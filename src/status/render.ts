@@ -2,7 +2,10 @@ import type { DaemonStatus, RepoStatus, RunningTaskStatus } from './types.js';
 
 /** STATUS.md for one repository: the daemon, paused agents, running tasks, the queue with reasons, recent ends, problems. */
 export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new Date()): string {
-  const lines = [`# ccx status: ${repo.repo}`, '', `Updated ${now.toISOString()} by the ccx daemon (pid ${daemon.pid}, up ${duration(now.getTime() - Date.parse(daemon.startedAt))}). Integration branch: ${repo.integration}.`, ''];
+  const who = daemon.stoppedAt === undefined
+    ? `Updated ${now.toISOString()} by the ccx daemon (pid ${daemon.pid}, up ${duration(now.getTime() - Date.parse(daemon.startedAt))}).`
+    : `The ccx daemon (pid ${daemon.pid}) stopped at ${daemon.stoppedAt}; tasks shown as running resume from their last completed turn when it starts again.`;
+  const lines = [`# ccx status: ${repo.repo}`, '', `${who} Integration branch: ${repo.integration}.`, ''];
   if (daemon.paused.length > 0) {
     lines.push('## Paused agents', '', ...daemon.paused.map((pause) => `- ${pause.agent}: usage limit, paused until ${pause.until} (the turn that hit it is retried then; no attempt is spent)`), '');
   }

@@ -45,6 +45,8 @@ export interface RepoStatus {
 export interface DaemonStatus {
   pid: number;
   startedAt: string;
+  /** Set when the daemon has stopped: tasks shown running resume when it starts again. */
+  stoppedAt?: string;
   /** Agents paused by a usage limit, and until when. */
   paused: Array<{ agent: string; until: string }>;
   repos: RepoStatus[];

@@ -21,12 +21,12 @@ describe('the run journal', () => {
   it('records a finished task, a retry, and a merge', async () => {
     const path = join(await testdir(), 'journal.jsonl');
     await appendJournal(path, { type: 'dispatched', attempt: 1, rung: 'default', worktree: '/w', branch: 'ccx/T-1', base: 'b0' });
-    await appendJournal(path, { type: 'attempt-ended', attempt: 1, exit: 'stuck', mergeable: false, head: 'h1', costUsd: 0.5, message: 'stuck' });
+    await appendJournal(path, { type: 'attempt-ended', attempt: 1, exit: 'stuck', mergeable: false, head: 'h1', costUsd: 0.5, message: 'stuck', cycles: 3, commitBody: '' });
     await appendJournal(path, { type: 'finished', status: 'blocked', exitStatus: 'stuck', error: 'stuck' });
     expect(foldJournal(await readJournal(path))).toMatchObject({ phase: 'finished', costUsd: 0.5, finished: { status: 'blocked' } });
     await appendJournal(path, { type: 'retry' });
     await appendJournal(path, { type: 'dispatched', attempt: 2, rung: 'strong', worktree: '/w', branch: 'ccx/T-1', base: 'b0' });
-    await appendJournal(path, { type: 'attempt-ended', attempt: 2, exit: 'approved', mergeable: true, head: 'h2', costUsd: 0.25, message: 'approved' });
+    await appendJournal(path, { type: 'attempt-ended', attempt: 2, exit: 'approved', mergeable: true, head: 'h2', costUsd: 0.25, message: 'approved', cycles: 1, commitBody: 'body' });
     await appendJournal(path, { type: 'merging', head: 'h2' });
     const merging = foldJournal(await readJournal(path));
     expect(merging).toMatchObject({ phase: 'active', attempt: 2, costUsd: 0.75, merge: { state: 'merging', head: 'h2' }, lastAttempt: { exit: 'approved', mergeable: true } });

@@ -1,5 +1,6 @@
 // Fenced blocks in the prompt that steer the scripted agent, so each task's brief can say what it
 // does: ```write <path>``` (```write@<k> <path>``` from cycle k on) and ```check <path>``` (JSON).
+// A line `scripted-delay-ms: <n>` makes each turn take that long (so a demo moves at a human pace).
 
 /** Every ```<kind>[@k] <path>``` block: { kind, from, path, body }. */
 export function fencedBlocks(prompt) {
@@ -27,4 +28,10 @@ export function checksIn(prompt) {
   return fencedBlocks(prompt)
     .filter((block) => block.kind === 'check')
     .map((block) => ({ ...JSON.parse(block.body), file: block.path }));
+}
+
+/** How long the brief asks each turn to take (`scripted-delay-ms: <n>`), 0 when it does not say. */
+export function delayIn(prompt) {
+  const match = /^scripted-delay-ms:[ \t]*(\d+)[ \t]*$/m.exec(prompt);
+  return match === null ? 0 : Math.min(Number(match[1]), 60_000);
 }

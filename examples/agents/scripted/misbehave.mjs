@@ -34,7 +34,11 @@ async function leaveGrandchild(behaviour) {
   const child = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1 << 30);"], { stdio: ['ignore', 'inherit', 'inherit'] });
   process.stderr.write(`grandchild ${child.pid}\n`);
   child.unref();
-  if (behaviour.wait === true) await new Promise(() => {});
+  if (behaviour.wait === true) {
+    // Keep this process alive too (the grandchild is unref'd): a bare pending promise would let Node exit 13.
+    setInterval(() => {}, 1 << 30);
+    await new Promise(() => {});
+  }
   return false; // then answer normally; the grandchild stays behind for ccx to stop
 }
 

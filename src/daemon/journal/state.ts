@@ -1,4 +1,4 @@
-import type { OwnedFields, TaskStatus } from '../../board/types.js';
+import type { OwnedFields, TaskRow, TaskStatus } from '../../board/types.js';
 import type { JournalRecord } from './records.js';
 
 /** Where a task stands, folded from its journal. */
@@ -7,6 +7,8 @@ export interface TaskFacts {
   phase: 'none' | 'active' | 'finished';
   attempt: number;
   rung: string | null;
+  /** The row as it was at the last dispatch. */
+  row: TaskRow | null;
   worktree: string | null;
   branch: string | null;
   base: string | null;
@@ -14,7 +16,7 @@ export interface TaskFacts {
   checkpoint: unknown;
   /** Agent process groups that started and were not seen to end. */
   liveGroups: Array<{ pgid: number; token: string }>;
-  lastAttempt: { exit: string; mergeable: boolean; head: string; message: string } | null;
+  lastAttempt: { exit: string; mergeable: boolean; head: string; message: string; cycles: number; commitBody: string } | null;
   merge: { state: 'none' | 'merging' | 'waiting' | 'conflict' | 'merged'; sha?: string; files?: string[]; resolveUsed: boolean; head?: string };
   finished: { status: TaskStatus; exitStatus: string; error: string | null } | null;
   /** The ccx-owned fields ccx last wrote to the row. */
@@ -23,7 +25,7 @@ export interface TaskFacts {
 }
 
 export function emptyFacts(): TaskFacts {
-  return { phase: 'none', attempt: 0, rung: null, worktree: null, branch: null, base: null, checkpoint: null, liveGroups: [], lastAttempt: null, merge: { state: 'none', resolveUsed: false }, finished: null, board: {}, costUsd: 0 };
+  return { phase: 'none', attempt: 0, rung: null, row: null, worktree: null, branch: null, base: null, checkpoint: null, liveGroups: [], lastAttempt: null, merge: { state: 'none', resolveUsed: false }, finished: null, board: {}, costUsd: 0 };
 }
 
 export function foldJournal(records: readonly JournalRecord[]): TaskFacts {
@@ -35,7 +37,7 @@ export function foldJournal(records: readonly JournalRecord[]): TaskFacts {
 function apply(facts: TaskFacts, record: JournalRecord): void {
   switch (record.type) {
     case 'dispatched':
-      Object.assign(facts, { phase: 'active', attempt: record.attempt, rung: record.rung, worktree: record.worktree, branch: record.branch, base: record.base, checkpoint: null, lastAttempt: null, finished: null });
+      Object.assign(facts, { phase: 'active', attempt: record.attempt, rung: record.rung, row: record.row ?? facts.row, worktree: record.worktree, branch: record.branch, base: record.base, checkpoint: null, lastAttempt: null, finished: null });
       facts.merge = { state: 'none', resolveUsed: false };
       break;
     case 'board':
@@ -51,7 +53,7 @@ function apply(facts: TaskFacts, record: JournalRecord): void {
       facts.liveGroups = facts.liveGroups.filter((group) => group.pgid !== record.pgid);
       break;
     case 'attempt-ended':
-      facts.lastAttempt = { exit: record.exit, mergeable: record.mergeable, head: record.head, message: record.message };
+      facts.lastAttempt = { exit: record.exit, mergeable: record.mergeable, head: record.head, message: record.message, cycles: record.cycles, commitBody: record.commitBody };
       facts.costUsd += record.costUsd;
       facts.checkpoint = null;
       break;

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readEnv } from '../../config/env.js';
+import { dataRoot } from '../../config/paths.js';
+import { loadConfig } from '../../config/config-file.js';
+import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
+import { discoverStateDirs } from '../../daemon/runtime/discover.js';
+import { repoReport, type StatusReport } from '../../status/collect.js';
+import { booleanOption, type Command } from '../command.js';
+
+export const status: Command = {
+  name: 'status',
+  summary: 'Show the daemon, every repository, its tasks and board problems.',
+  usage: 'ccx status [--json]',
+  details: `Shows whether the daemon runs, and for every repository initialised under the data root: its
+tasks (with phase and cycle for running ones, and why each pending one waits when the daemon
+runs), paused agents, and every board problem with its line:column. It reads files only.
+
+Options:
+  --json   {"daemon": {"running", "pid"}, "repos": [{"repo", "state_dir", "board": {"valid",
+           "problems"}, "paused_until", "tasks"}]}`,
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 0, max: 0 },
+  async run({ values, io }) {
+    const root = dataRoot(readEnv(io.env));
+    const daemon = await runningDaemon(root);
+    const report: StatusReport = { daemon: { running: daemon !== null, pid: daemon?.pid ?? null }, repos: [] };
+    for (const stateDir of await discoverStateDirs(root)) {
+      const repo = await loadConfig(join(stateDir, 'config.yaml')).then((config) => config.repo, () => '(config.yaml does not load)');
+      report.repos.push(await repoReport(stateDir, repo, daemon));
+    }
+    if (booleanOption(values, 'json')) {
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout(daemon === null ? `The daemon is not running (start it with \`ccx daemon\` or \`ccx service install\`).\n` : `The daemon runs (pid ${daemon.pid}, since ${daemon.startedAt}).\n`);
+    if (report.repos.length === 0) io.stdout(`No repository is set up under ${root}; run \`ccx init\` in one.\n`);
+    for (const repo of report.repos) {
+      io.stdout(`\n${repo.repo}  (${repo.state_dir})\n`);
+      if (repo.paused_until !== null) io.stdout(`  agents paused by a usage limit until ${repo.paused_until}\n`);
+      for (const task of repo.tasks) {
+        const detail = task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '';
+        io.stdout(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}\n`);
+      }
+      for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${problem.message}\n`);
+      if (daemon !== null) {
+        const markdown = await readFile(join(repo.state_dir, 'STATUS.md'), 'utf8').catch(() => null);
+        if (markdown !== null) io.stdout(`  (details: ${join(repo.state_dir, 'STATUS.md')})\n`);
+      }
+    }
+    return 0;
+  },
+};

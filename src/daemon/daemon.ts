@@ -1,0 +1,165 @@
+import { basename, dirname } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { CcxEnv } from '../config/env.js';
+import { dataRoot } from '../config/paths.js';
+import { claimDataRoot, type DaemonLock } from './lock/daemon-lock.js';
+import { LimitGate } from './limits/limit-gate.js';
+import { discoverStateDirs } from './runtime/discover.js';
+import { RepoRuntime, type Dirty } from './runtime/repo-runtime.js';
+import { WorkerSlots, type DaemonServices } from './runtime/services.js';
+import { watchFolder, type FolderWatch } from './watch/folder-watcher.js';
+
+export interface DaemonOptions {
+  env: CcxEnv;
+  /** Exit when every task has finished, cannot be dispatched, or waits on a person. */
+  once: boolean;
+  /** Serve only this STATE_DIR (`--repo`). */
+  onlyStateDir?: string;
+  /** How long an agent group gets between TERM and KILL (default 3 s, so a cancel ends within 5 s). */
+  agentKillGraceMs?: number;
+  log?: Logger;
+}
+
+const WATCHED_STATE_FILES: Record<string, Dirty> = { 'BOARD.md': 'board', 'config.yaml': 'config', 'model-ladder.json': 'ladder' };
+export const DEFAULT_AGENT_KILL_GRACE_MS = 3_000;
+
+/** The process people leave running: every initialised repository under one data root. */
+export class Daemon {
+  readonly runtimes = new Map<string, RepoRuntime>();
+  readonly services: DaemonServices;
+  private stopping = false;
+  private stoppedAt: string | undefined;
+  private rootWatch: FolderWatch | null = null;
+  private lock: DaemonLock | null = null;
+  private finished!: Promise<string>;
+  private resolveFinished!: (reason: string) => void;
+  readonly root: string;
+
+  constructor(readonly options: DaemonOptions) {
+    this.root = dataRoot(options.env);
+    const log = options.log ?? pino({ level: options.env.logLevel, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    const startedAt = new Date().toISOString();
+    this.services = {
+      env: options.env,
+      pid: process.pid,
+      startedAt,
+      log,
+      slots: new WorkerSlots(options.env.maxWorkers),
+      agentKillGraceMs: options.agentKillGraceMs ?? DEFAULT_AGENT_KILL_GRACE_MS,
+      limits: new LimitGate({
+        paused: (agent, until, message) => log.warn({ agent, until: until.toISOString(), message }, 'agent paused by a usage limit'),
+        resumed: (agent) => log.info({ agent }, 'agent resumed after its usage limit'),
+      }),
+      isStopping: () => this.stopping,
+      workerEnded: () => {
+        for (const runtime of this.runtimes.values()) runtime.request();
+      },
+      daemonStatus: () => ({
+        pid: process.pid,
+        startedAt,
+        ...(this.stoppedAt === undefined ? {} : { stoppedAt: this.stoppedAt }),
+        paused: [...this.services.limits.paused()].map(([agent, until]) => ({ agent, until: until.toISOString() })),
+        repos: [],
+      }),
+      passed: () => this.checkOnce(),
+    };
+  }
+
+  /** Claims the data root (one daemon per root), opens every repository and starts watching. */
+  async start(): Promise<void> {
+    this.lock = await claimDataRoot(this.root);
+    const stateDirs = this.options.onlyStateDir === undefined ? await discoverStateDirs(this.root) : [this.options.onlyStateDir];
+    for (const stateDir of stateDirs) await this.openRepository(stateDir);
+    this.rootWatch = watchFolder(this.root, {
+      depth: 1,
+      accept: (path) => dirname(dirname(path)) === this.root && basename(path) in WATCHED_STATE_FILES,
+      onChange: (path) => void this.stateFileChanged(path),
+      onError: (error) => this.services.log.warn({ error: String(error) }, 'data root watch failed'),
+    });
+    for (const runtime of this.runtimes.values()) runtime.request();
+    this.services.log.info({ root: this.root, repos: this.runtimes.size }, 'ccx daemon started');
+  }
+
+  /** Resolves with why the daemon stopped (a signal, or `--once` found nothing left to do). */
+  whenFinished(): Promise<string> {
+    return this.finished;
+  }
+
+  /** SIGTERM/SIGINT: stop dispatching, give running turns the grace period, then stop their groups (SPEC 12). */
+  async stop(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const grace = this.options.env.shutdownGraceMs;
+    const runtimes = [...this.runtimes.values()];
+    for (const runtime of runtimes) runtime.audit.write('daemon.stopping', { signal: reason, grace_ms: grace, running: runtime.workers.size });
+    const deadline = Date.now() + grace;
+    let forced = 0;
+    // A pass already under way may still start a worker: wait for the passes, then for every worker, until none is left.
+    for (;;) {
+      await Promise.all(runtimes.map((runtime) => runtime.idlePasses()));
+      const workers = runtimes.flatMap((runtime) => [...runtime.workers.values()]);
+      if (workers.length === 0) break;
+      for (const worker of workers) worker.requestShutdown();
+      const all = Promise.all(workers.map((worker) => worker.finished()));
+      const inTime = await Promise.race([all.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())).unref())]);
+      if (!inTime) {
+        forced += workers.length;
+        for (const worker of workers) worker.forceStop();
+      }
+      await all;
+    }
+    await this.rootWatch?.close();
+    this.stoppedAt = new Date().toISOString();
+    for (const runtime of runtimes) {
+      runtime.audit.write('daemon.stopped', { reason, stopped_turns: forced });
+      await runtime.close();
+    }
+    await this.lock?.release();
+    this.services.log.info({ reason }, 'ccx daemon stopped');
+    this.resolveFinished(reason);
+  }
+
+  private async openRepository(stateDir: string): Promise<void> {
+    if (this.runtimes.has(stateDir)) return;
+    const runtime = new RepoRuntime(this.services, stateDir);
+    try {
+      await runtime.open();
+    } catch (error) {
+      this.services.log.error({ stateDir, error: error instanceof Error ? error.message : String(error) }, 'cannot serve this STATE_DIR until its config.yaml loads');
+      return;
+    }
+    this.runtimes.set(stateDir, runtime);
+    runtime.audit.write('daemon.started', { pid: process.pid, version: process.env['npm_package_version'] ?? 'dev', node: process.version, repos: this.runtimes.size });
+  }
+
+  private async stateFileChanged(path: string): Promise<void> {
+    const stateDir = dirname(path);
+    if (this.options.onlyStateDir !== undefined && stateDir !== this.options.onlyStateDir) return;
+    const runtime = this.runtimes.get(stateDir);
+    if (runtime !== undefined) {
+      runtime.request(WATCHED_STATE_FILES[basename(path)]);
+      return;
+    }
+    if (basename(path) === 'config.yaml' && !this.stopping) {
+      await this.openRepository(stateDir);
+      this.runtimes.get(stateDir)?.request();
+    }
+  }
+
+  private checkOnce(): void {
+    if (!this.options.once || this.stopping) return;
+    const runtimes = [...this.runtimes.values()];
+    // `passed` runs at the end of a pass: that pass is still counted as running, so look again next tick.
+    setImmediate(() => {
+      if (this.stopping || !runtimes.every((runtime) => runtime.recovered && runtime.idle && runtime.settled())) return;
+      this.stopIdle(runtimes);
+    });
+  }
+
+  private stopIdle(runtimes: RepoRuntime[]): void {
+    const waiting = runtimes.flatMap((runtime) => runtime.queue.map((task) => `${task.id}: ${task.reason}`));
+    this.services.log.info({ waiting }, 'nothing left that can run now (--once)');
+    void this.stop('idle');
+  }
+}

@@ -1,0 +1,56 @@
+import type { ParsedBoard } from '../../board/parse/board.js';
+import type { Scope } from '../../board/types.js';
+import { resolveRef, scopesOverlap } from '../../git/index.js';
+import { describeWait, planDispatch } from '../../scheduler/plan-dispatch.js';
+import type { RepoRuntime } from '../runtime/repo-runtime.js';
+import { startWorker, type Candidate } from './reconcile.js';
+
+const overlapCaches = new WeakMap<RepoRuntime, { head: string | null; pairs: Map<string, Promise<{ overlap: boolean; files: string[]; example?: string }>> }>();
+
+/** Starts what may run now (SPEC 7) and records why every other pending task waits. */
+export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, candidates: readonly Candidate[]): Promise<void> {
+  const workers = [...runtime.workers.values()];
+  const startable = candidates.filter((candidate) => !runtime.workers.has(candidate.row.id));
+  if (board === null || !board.valid || runtime.services.isStopping()) {
+    const why = runtime.services.isStopping() ? 'the daemon is stopping' : 'BOARD.md cannot be read as a whole (see Problems); nothing new starts until it is fixed';
+    runtime.queue = (runtime.board?.rows ?? []).filter((row) => row.status === 'pending' && !runtime.workers.has(row.id)).map((row) => ({ id: row.id, title: row.title, reason: why }));
+    runtime.idle = workers.every((worker) => worker.status.phase === 'waiting-merge');
+    return;
+  }
+  const overlap = await overlapChecker(runtime);
+  const plan = await planDispatch({
+    rows: board.rows,
+    candidates: startable.map((candidate) => candidate.row),
+    boardValid: true,
+    running: workers.map((worker) => ({ id: worker.id, scope: worker.scope })),
+    parallel: runtime.config.parallel,
+    globalFree: runtime.services.slots.free(),
+    pausedAgents: runtime.services.limits.paused(),
+    agentsNeeded: [runtime.config.agents.implementer.type, runtime.config.agents.reviewer.type],
+    overlap,
+  });
+  const startKinds = new Map(startable.map((candidate) => [candidate.row.id, candidate.start]));
+  for (const row of plan.start) startWorker(runtime, row, startKinds.get(row.id) ?? 'new');
+  runtime.queue = plan.waiting.map(({ row, reason }) => ({ id: row.id, title: row.title, reason: describeWait(reason) }));
+  runtime.idle = plan.start.length === 0 && [...runtime.workers.values()].every((worker) => worker.status.phase === 'waiting-merge');
+}
+
+/** scopesOverlap asks git about tracked files: cached per pair until the integration branch moves. */
+async function overlapChecker(runtime: RepoRuntime) {
+  const head = await resolveRef(runtime.repo, `refs/heads/${runtime.config.integration}`);
+  let cache = overlapCaches.get(runtime);
+  if (cache === undefined || cache.head !== head) {
+    cache = { head, pairs: new Map() };
+    overlapCaches.set(runtime, cache);
+  }
+  const pairs = cache.pairs;
+  return (a: Scope, b: Scope) => {
+    const key = JSON.stringify([a.include, a.exclude, b.include, b.exclude]);
+    let result = pairs.get(key);
+    if (result === undefined) {
+      result = scopesOverlap(runtime.repo, a, b);
+      pairs.set(key, result);
+    }
+    return result;
+  };
+}

@@ -1,0 +1,214 @@
+import { readdir } from 'node:fs/promises';
+import { createAgent, type AgentAdapter, type AgentConfig as AdapterConfig } from '../../agents/index.js';
+import { openAuditLog, type AuditLog } from '../../audit/index.js';
+import type { ParsedBoard } from '../../board/parse/board.js';
+import { BoardStore } from '../../board/store/board-store.js';
+import { loadConfig, type AgentConfig, type RepoConfig } from '../../config/config-file.js';
+import { inboxPaths, statePaths, type StatePaths } from '../../config/paths.js';
+import { openRepo } from '../../git/repo.js';
+import type { GitRepo } from '../../git/run.js';
+import { BUILT_IN_LADDER, loadLadder, type Ladder } from '../../loop/index.js';
+import type { FinishedTaskStatus, RepoStatus } from '../../status/types.js';
+import { journalPath, readJournal } from '../journal/journal.js';
+import { foldJournal, type TaskFacts } from '../journal/state.js';
+import { reconcilePass } from '../reconcile/reconcile.js';
+import { coalesce, watchFolder, type FolderWatch } from '../watch/folder-watcher.js';
+import type { WorkerHost } from '../worker/host.js';
+import type { TaskWorker } from '../worker/task-worker.js';
+import type { DaemonServices } from './services.js';
+import { StatusWriter } from './status-writer.js';
+
+/** Events within this long of each other are one change (an editor's save is several). */
+export const RECONCILE_COALESCE_MS = 20;
+const FINISHED_SHOWN = 10;
+
+export type Dirty = 'board' | 'config' | 'ladder' | 'inbox';
+
+/** One repository the daemon serves: its board, its config, its workers, its STATUS.md. */
+export class RepoRuntime implements WorkerHost {
+  readonly paths: StatePaths;
+  readonly store: BoardStore;
+  readonly workers = new Map<string, TaskWorker>();
+  readonly finished: FinishedTaskStatus[] = [];
+  repo!: GitRepo;
+  config!: RepoConfig;
+  ladder: Ladder = BUILT_IN_LADDER;
+  audit!: AuditLog;
+  configProblem: string | null = null;
+  ladderProblem: string | null = null;
+  /** The last board that read as a whole, and what the latest read showed. */
+  board: ParsedBoard | null = null;
+  latest: { valid: boolean; problems: ParsedBoard['problems']; note: string | null } = { valid: true, problems: [], note: null };
+  queue: RepoStatus['queue'] = [];
+  orphans: RepoStatus['orphans'] = { worktrees: [], branches: [] };
+  /** Whether the last pass found nothing that could start and nothing but person-held waits (for `--once`). */
+  idle = false;
+  recovered = false;
+  readonly dirty = new Set<Dirty>(['board', 'config', 'ladder', 'inbox']);
+  private adapters: { implementer: AgentAdapter; reviewer: AgentAdapter } | null = null;
+  private merges: Promise<unknown> = Promise.resolve();
+  private passes: Promise<void> = Promise.resolve();
+  private pending = false;
+  private reconciling = false;
+  /** A pass was asked for and has not started yet (`--once` must not stop then). */
+  private requested = false;
+  private inboxWatch: FolderWatch | null = null;
+  private readonly trigger = coalesce(RECONCILE_COALESCE_MS, () => this.schedulePass());
+  readonly statusWriter: StatusWriter;
+
+  constructor(readonly services: DaemonServices, stateDir: string) {
+    this.paths = statePaths(stateDir);
+    this.store = new BoardStore({ board: this.paths.board, lock: this.paths.boardLock });
+    this.statusWriter = new StatusWriter(this.paths, () => ({ daemon: this.services.daemonStatus(), repo: this.status() }), (error) => this.services.log.warn({ stateDir, error: String(error) }, 'could not write STATUS.md'));
+  }
+
+  /** Loads config.yaml (it must load the first time: it names the repository) and opens what the repository needs. */
+  async open(): Promise<void> {
+    this.config = await loadConfig(this.paths.config);
+    this.repo = await openRepo(this.config.repo);
+    this.audit = openAuditLog(this.paths.audit, { repo: this.config.repo });
+    this.dirty.delete('config');
+    this.inboxWatch = watchFolder(inboxPaths(this.repo.root).inbox, {
+      depth: 0,
+      accept: (path) => path.toLowerCase().endsWith('.md'),
+      onChange: () => this.request('inbox'),
+      onError: (error) => this.services.log.warn({ repo: this.config.repo, error: String(error) }, 'inbox watch failed'),
+    });
+  }
+
+  /** Something changed: reconcile soon (level-triggered, so a burst of events is one pass). */
+  request(what?: Dirty): void {
+    if (what !== undefined) this.dirty.add(what);
+    this.requested = true;
+    this.trigger.trigger();
+  }
+
+  /** No pass is asked for, queued or running: what the last pass saw still holds. */
+  settled(): boolean {
+    return !this.requested && !this.pending && !this.reconciling;
+  }
+
+  requestReconcile(): void {
+    this.request();
+  }
+
+  /** Runs a reconcile pass now (after any pass under way) and resolves when it is done. */
+  reconcileNow(): Promise<void> {
+    this.schedulePass();
+    return this.passes;
+  }
+
+  private schedulePass(): void {
+    if (this.pending) return;
+    this.pending = true;
+    this.passes = this.passes
+      .then(async () => {
+        this.pending = false;
+        this.requested = false;
+        this.reconciling = true;
+        try {
+          await reconcilePass(this);
+        } finally {
+          this.reconciling = false;
+        }
+      })
+      .catch((error: unknown) => this.services.log.error({ repo: this.config.repo, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, 'reconcile failed'));
+  }
+
+  /** Resolves once no pass is queued or running (the stopping daemon waits for it). */
+  async idlePasses(): Promise<void> {
+    this.trigger.cancel();
+    while (this.pending || this.reconciling) await this.passes;
+  }
+
+  currentBoard(): ParsedBoard | null {
+    return this.board;
+  }
+
+  agents(): { implementer: AgentAdapter; reviewer: AgentAdapter } {
+    this.adapters ??= { implementer: createAgent(this.adapterConfig(this.config.agents.implementer)), reviewer: createAgent(this.adapterConfig(this.config.agents.reviewer)) };
+    return this.adapters;
+  }
+
+  /** A new config.yaml (or ladder) takes effect for turns that start after it. */
+  async reloadConfig(): Promise<void> {
+    try {
+      const config = await loadConfig(this.paths.config);
+      if (config.repo !== this.config.repo) throw new Error(`repo changed from ${this.config.repo} to ${config.repo}; a STATE_DIR serves one repository (run \`ccx init\` in the other one)`);
+      this.config = config;
+      this.adapters = null;
+      if (this.configProblem !== null) this.audit.write('config.valid', {});
+      this.configProblem = null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.configProblem) this.audit.write('config.invalid', { problems: 1, messages: [message] });
+      this.configProblem = message;
+    }
+  }
+
+  async reloadLadder(): Promise<void> {
+    try {
+      this.ladder = await loadLadder(this.paths.ladder);
+      this.ladderProblem = null;
+    } catch (error) {
+      this.ladderProblem = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  mergeSerially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.merges.then(fn, fn);
+    this.merges = run.catch(() => undefined);
+    return run;
+  }
+
+  recordFinished(task: FinishedTaskStatus): void {
+    this.finished.unshift(task);
+    this.finished.length = Math.min(this.finished.length, FINISHED_SHOWN);
+  }
+
+  /** Every task this repository has a journal for, folded. */
+  async journalledFacts(): Promise<Map<string, TaskFacts>> {
+    const facts = new Map<string, TaskFacts>();
+    const names = await readdir(this.paths.runs).catch(() => [] as string[]);
+    for (const id of names.filter((name) => /^T-[1-9][0-9]*$/.test(name))) {
+      const records = await readJournal(journalPath(this.paths.runs, id));
+      if (records.length > 0) facts.set(id, foldJournal(records));
+    }
+    return facts;
+  }
+
+  status(): RepoStatus {
+    return {
+      repo: this.config.repo,
+      stateDir: this.paths.stateDir,
+      integration: this.config.integration,
+      board: { valid: this.latest.valid, problems: this.latest.problems },
+      configProblem: [this.configProblem, this.ladderProblem === null ? null : `model-ladder.json: ${this.ladderProblem}`, this.latest.note].filter((note) => note !== null).join('; ') || null,
+      running: [...this.workers.values()].map((worker) => ({ ...worker.status })),
+      queue: this.queue,
+      finished: this.finished,
+      orphans: this.orphans,
+    };
+  }
+
+  /** Stops watching; workers are stopped by the daemon first. */
+  async close(): Promise<void> {
+    this.trigger.cancel();
+    await this.inboxWatch?.close();
+    await this.passes;
+    await this.statusWriter.flush();
+    this.audit.close();
+  }
+
+  private adapterConfig(agent: AgentConfig): AdapterConfig {
+    const common = { killGraceMs: this.services.agentKillGraceMs };
+    switch (agent.type) {
+      case 'claude':
+        return { ...common, type: 'claude', bin: this.services.env.claudeBin, ...(agent.permissionMode === undefined ? {} : { permissionMode: agent.permissionMode }), ...(agent.allowedTools === undefined ? {} : { allowedTools: agent.allowedTools }), ...(agent.maxTurns === undefined ? {} : { maxTurns: agent.maxTurns }) };
+      case 'codex':
+        return { ...common, type: 'codex', bin: this.services.env.codexBin };
+      case 'command':
+        return { ...common, type: 'command', argv: agent.argv };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseBoard } from '../board/parse/parser.js';
+import type { BoardProblem } from '../board/types.js';
+import { readStable } from '../fs/stable-read.js';
+import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
+import type { RepoStatus } from './types.js';
+
+/** `ccx status --json`, as SPEC 9 fixes it. */
+export interface StatusReport {
+  daemon: { running: boolean; pid: number | null };
+  repos: Array<{
+    repo: string;
+    state_dir: string;
+    board: { valid: boolean; problems: Array<{ line: number; column: number; message: string; task: string | null }> };
+    paused_until: string | null;
+    tasks: Array<Record<string, unknown>>;
+  }>;
+}
+
+/**
+ * One repository's part of the report: the board as it reads now (problems fresh), with what the
+ * running daemon last wrote to status.json (phase, cycle, why a task waits) when it runs.
+ */
+export async function repoReport(stateDir: string, repoPath: string, daemon: DaemonRecord | null): Promise<StatusReport['repos'][number]> {
+  const live = daemon === null ? null : await readLive(stateDir);
+  const read = await readStable(join(stateDir, 'BOARD.md'));
+  const board = read.kind === 'ok' ? parseBoard(read.bytes) : null;
+  const problems: BoardProblem[] = board?.problems ?? [{ line: 1, column: 1, level: 'file', task: null, message: read.kind === 'unreadable' ? read.reason : `BOARD.md is ${read.kind}` }];
+  const running = new Map((live?.repo.running ?? []).map((task) => [task.id, task]));
+  const waiting = new Map((live?.repo.queue ?? []).map((task) => [task.id, task.reason]));
+  const paused = live?.daemon.paused ?? [];
+  return {
+    repo: repoPath,
+    state_dir: stateDir,
+    board: { valid: board?.valid ?? false, problems: problems.map(({ line, column, message, task }) => ({ line, column, message, task })) },
+    paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
+    tasks: (board?.rows ?? []).map((row) => {
+      const live = running.get(row.id);
+      return {
+        id: row.id,
+        title: row.title,
+        status: row.status,
+        priority: row.priority,
+        attempts: row.attempts,
+        exit_status: row.exitStatus,
+        commit: row.commit,
+        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note }),
+        ...(waiting.has(row.id) ? { waiting: waiting.get(row.id) } : {}),
+      };
+    }),
+  };
+}
+
+async function readLive(stateDir: string): Promise<{ daemon: { paused: Array<{ agent: string; until: string }> }; repo: RepoStatus } | null> {
+  try {
+    return JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as { daemon: { paused: Array<{ agent: string; until: string }> }; repo: RepoStatus };
+  } catch {
+    return null;
+  }
+}

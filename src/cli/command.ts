@@ -19,10 +19,8 @@ export interface CommandInput {
   io: CliIO;
 }
 
+/** One command's options and behaviour; its name and summary are in commands/index.ts. */
 export interface Command {
-  name: string;
-  /** One line for `ccx --help`. */
-  summary: string;
   /** The synopsis, e.g. `ccx tasks [--status S] [--json]`. */
   usage: string;
   /** Further lines for `ccx <command> --help`: what it does, options, exit codes. */

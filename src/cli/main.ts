@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CcxError, UsageError } from '../errors.js';
 import type { CliIO, Command, OptionValues } from './command.js';
-import { commands } from './commands/index.js';
+import { commands, type CommandEntry } from './commands/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -20,20 +20,21 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${await packageVersion()}\n`);
     return EXIT_OK;
   }
-  const command = commands.find((candidate) => candidate.name === name);
+  const entry = commands.find((candidate) => candidate.name === name);
   try {
-    if (command === undefined) {
+    if (entry === undefined) {
       throw new UsageError(`unknown command ${JSON.stringify(name)}.`, { hint: 'Run `ccx --help` for the list of commands.' });
     }
+    const command = await entry.load();
     const parsed = parseCommandLine(command, rest);
     if (parsed === 'help') {
-      io.stdout(commandHelp(command));
+      io.stdout(commandHelp(entry, command));
       return EXIT_OK;
     }
     const code = await command.run({ ...parsed, io });
     return code ?? EXIT_OK;
   } catch (error) {
-    return reportError(error, command, io);
+    return reportError(error, entry, io);
   }
 }
 
@@ -63,8 +64,8 @@ function parseCommandLine(command: Command, args: string[]) {
   return { values, positionals: parsed.positionals };
 }
 
-function reportError(error: unknown, command: Command | undefined, io: CliIO): number {
-  const prefix = command === undefined ? 'ccx' : `ccx ${command.name}`;
+function reportError(error: unknown, entry: CommandEntry | undefined, io: CliIO): number {
+  const prefix = entry === undefined ? 'ccx' : `ccx ${entry.name}`;
   if (error instanceof CcxError) {
     io.stderr(`${prefix}: ${error.message}\n`);
     if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
@@ -92,8 +93,8 @@ export function globalHelp(): string {
   ].join('\n');
 }
 
-export function commandHelp(command: Command): string {
-  return [`Usage: ${command.usage}`, '', command.summary, '', command.details.trimEnd(), ''].join('\n');
+export function commandHelp(entry: CommandEntry, command: Command): string {
+  return [`Usage: ${command.usage}`, '', entry.summary, '', command.details.trimEnd(), ''].join('\n');
 }
 
 async function packageVersion(): Promise<string> {

@@ -8,8 +8,6 @@ import { gitPathspecValidator } from '../pathspec-validator.js';
 import { inboxPaths } from '../../config/paths.js';
 
 export const add: Command = {
-  name: 'add',
-  summary: 'Add a task to the board; prints its id.',
   usage: 'ccx add <title> [--scope GLOB]... [--draft]',
   details: `Appends a row to BOARD.md (status pending, or draft with --draft) and writes its brief
 tasks/T-<n>.md from the title. The new id is one more than the highest id ever used, so ids are

@@ -4,8 +4,6 @@ import type { Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const board: Command = {
-  name: 'board',
-  summary: 'Open BOARD.md in $VISUAL or $EDITOR (or print it).',
   usage: 'ccx board',
   details: `Opens the board of the repository you are in with $VISUAL or $EDITOR. Without an editor, or
 when the output is not a terminal, prints the board instead. The daemon notices your save.`,

@@ -5,8 +5,6 @@ import type { Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const cancel: Command = {
-  name: 'cancel',
-  summary: 'Cancel a pending or running task (its branch is kept).',
   usage: 'ccx cancel <id>',
   details: `Sets the task's status to cancelled on the board, as you could by editing BOARD.md. The
 daemon stops a running task's agents within seconds and keeps its branch and worktree for

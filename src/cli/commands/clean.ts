@@ -11,8 +11,6 @@ import type { Command } from '../command.js';
 import { initialisedContext, type RepoContext } from '../context.js';
 
 export const clean: Command = {
-  name: 'clean',
-  summary: 'Remove the worktree and branch of a finished task, or every left-over one.',
   usage: 'ccx clean [<id>]',
   details: `With an id: removes that task's worktree (STATE_DIR/worktrees/T-<n>) and its branch ccx/T-<n>.
 Without: removes those of every blocked, failed or cancelled task, and every worktree or ccx/*

@@ -6,8 +6,6 @@ import { currentServiceHost, runInServiceMode, servicePaths } from '../../servic
 import { booleanOption, stringOption, type CliIO, type Command, type OptionValues } from '../command.js';
 
 export const daemon: Command = {
-  name: 'daemon',
-  summary: 'Run the daemon in the foreground: watch every board, run and merge tasks.',
   usage: 'ccx daemon [--once] [--repo PATH]',
   details: `Serves every repository initialised under the data root (and any initialised later): watches
 BOARD.md, config.yaml and the inbox, dispatches pending tasks, runs the review loop, merges, and

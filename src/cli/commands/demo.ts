@@ -3,8 +3,6 @@ import { runDemo } from '../../demo/run-demo.js';
 import type { Command } from '../command.js';
 
 export const demo: Command = {
-  name: 'demo',
-  summary: 'Run the whole job on the built-in example: five tasks implemented, reviewed and merged.',
   usage: 'ccx demo',
   details: `Copies examples/demo (a small program with its own tests, a board of five tasks and their
 briefs) to a temp folder, sets it up with scripted agents that really edit files and really review

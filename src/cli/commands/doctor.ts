@@ -4,8 +4,6 @@ import { booleanOption, type Command } from '../command.js';
 const LABELS = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
 
 export const doctor: Command = {
-  name: 'doctor',
-  summary: 'Check what ccx needs: node, git, claude and codex (and their logins), the data root, the service.',
   usage: 'ccx doctor [--json]',
   details: `One line per check, ok / warn / FAIL, each problem with its fix:
   node 20.19 or newer; git 2.38 or newer; claude and codex found (CCX_CLAUDE_BIN / CCX_CODEX_BIN or

@@ -3,8 +3,6 @@ import { FILTER_OPTIONS, foregroundOptions } from '../foreground/options.js';
 import { runForeground } from '../foreground/run.js';
 
 export const forever: Command = {
-  name: 'forever',
-  summary: 'Run one task now, in the foreground, until the reviewer approves (capped).',
   usage: 'ccx forever [--max-cycles N] [--min-severity L] [--min-confidence N] [--commit] [--codex-first] "<task>"',
   details: `Like \`ccx loop\`, but the cycles go on until the reviewer approves, up to --max-cycles. The same
 finding in 3 reviews in a row ends it as stuck, so it never spins on a loop that cannot converge.

@@ -6,8 +6,6 @@ import type { Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const inbox: Command = {
-  name: 'inbox',
-  summary: 'Ingest the files in <repo>/.ccx/inbox/ once, by hand.',
   usage: 'ccx inbox',
   details: `Does once what the daemon does for each file dropped into <repo>/.ccx/inbox/: a valid
 submission becomes a row and a brief and moves to accepted/T-<n>-<name>; an invalid one moves to

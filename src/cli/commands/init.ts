@@ -4,8 +4,6 @@ import { initRepository } from '../../setup/init-repo.js';
 import { stringOption, type Command } from '../command.js';
 
 export const init: Command = {
-  name: 'init',
-  summary: 'Set up ccx for the repository you are in; prints its STATE_DIR.',
   usage: 'ccx init [--integration BRANCH]',
   details: `Creates the STATE_DIR (outside the repository) with BOARD.md, config.yaml and the folders
 ccx uses, the inbox <repo>/.ccx/inbox/, and adds .ccx/ to .git/info/exclude. Prints the STATE_DIR

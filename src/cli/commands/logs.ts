@@ -8,8 +8,6 @@ import { initialisedContext } from '../context.js';
 export const FOLLOW_BACKLOG_LINES = 20;
 
 export const logs: Command = {
-  name: 'logs',
-  summary: 'Show the audit log of the repository you are in; -f follows it.',
   usage: 'ccx logs [-f] [--task T-n] [-n N]',
   details: `Prints STATE_DIR/audit.jsonl one record a line: local time, task/attempt/cycle, event, and
 the event's key facts (agent, model, exit code, duration, verdict counts, merge commit, …).

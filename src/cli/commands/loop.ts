@@ -3,8 +3,6 @@ import { FILTER_OPTIONS, foregroundOptions } from '../foreground/options.js';
 import { runForeground } from '../foreground/run.js';
 
 export const loop: Command = {
-  name: 'loop',
-  summary: 'Run one task now, in the foreground: implement, review, fix for a fixed number of cycles.',
   usage: 'ccx loop [--loops N] [--min-severity L] [--min-confidence N] [--commit] [--duet] [--codex-first] [--conductor] "<task>"',
   details: `<task> is a free-text description (quote it). ccx gives it an id L-<n> and a worktree under the
 repository's STATE_DIR (branch ccx/L-<n> from the branch you are on), then the implementer works and

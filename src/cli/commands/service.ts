@@ -14,8 +14,6 @@ import { booleanOption, type CliIO, type Command } from '../command.js';
 const ACTIONS = ['install', 'uninstall', 'status'] as const;
 
 export const service: Command = {
-  name: 'service',
-  summary: 'Run the daemon as a systemd user service (Linux) or launchd agent (macOS).',
   usage: 'ccx service install|uninstall|status [--json]',
   details: `install    writes ~/.config/systemd/user/${SYSTEMD_UNIT} (Linux) or ~/Library/LaunchAgents/${LAUNCHD_LABEL}.plist
            (macOS) with the absolute paths of this node and this ccx and the PATH of this shell (and

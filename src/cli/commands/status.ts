@@ -9,8 +9,6 @@ import { repoReport, type StatusReport } from '../../status/collect.js';
 import { booleanOption, type Command } from '../command.js';
 
 export const status: Command = {
-  name: 'status',
-  summary: 'Show the daemon, every repository, its tasks and board problems.',
   usage: 'ccx status [--json]',
   details: `Shows whether the daemon runs, and for every repository initialised under the data root: its
 tasks (with phase and cycle for running ones, and why each pending one waits when the daemon

@@ -5,8 +5,6 @@ import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const tasks: Command = {
-  name: 'tasks',
-  summary: 'List the tasks on the board, with any problems and their line:column.',
   usage: 'ccx tasks [--status S] [--json]',
   details: `Reads BOARD.md and lists its rows. A row with a problem (a missing title, an unknown status,
 a dependency cycle, a scope git rejects, …) is listed with the problem and skipped by the daemon.

@@ -2,8 +2,6 @@ import type { Command } from '../command.js';
 import { repoContext } from '../context.js';
 
 export const where: Command = {
-  name: 'where',
-  summary: 'Print the STATE_DIR of the current repository.',
   usage: 'ccx where',
   details: 'Prints the folder that holds BOARD.md, config.yaml, briefs, runs and the audit log for the\nrepository you are in. It works before `ccx init` too, and changes nothing.',
   options: {},

@@ -105,6 +105,14 @@ describe('ccx add and ccx tasks', () => {
     expect(json.map((row) => [row.id, row.problems.map((problem) => `${problem.line}:${problem.column}`)])).toEqual([['T-1', []], ['T-2', ['16:10']]]);
   });
 
+  it('skips a row whose model_start is no rung of the model ladder, naming the rungs', async () => {
+    const { repo, env, board } = await initialised();
+    await writeFile(board, tasksBlock('- id: T-1\n  title: fine\n  status: pending\n- id: T-2\n  title: odd rung\n  status: pending\n  model_start: turbo\n'));
+    const result = await runCli(['tasks'], { cwd: repo, env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(`${board}:13:3: T-2: model_start "turbo" is not a rung of the model ladder; the rungs are economy, default, strong, max.`);
+  });
+
   const badBoards: Array<[string, string, string]> = [
     ['YAML that does not parse', tasksBlock('- id: T-1\n  title: "unclosed\n'), ':11:10: the Tasks YAML does not parse: Missing closing "quote'],
     ['no Tasks heading', '# Board\n\nNothing here.\n', ':1:1: BOARD.md has no `## Tasks` heading'],

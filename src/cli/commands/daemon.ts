@@ -1,9 +1,8 @@
 import { readEnv } from '../../config/env.js';
-import { stateDirFor } from '../../config/paths.js';
 import { Daemon } from '../../daemon/daemon.js';
-import { openRepo } from '../../git/repo.js';
 import { currentServiceHost, runInServiceMode, servicePaths } from '../../service/index.js';
 import { booleanOption, stringOption, type CliIO, type Command, type OptionValues } from '../command.js';
+import { initialisedContext } from '../context.js';
 
 export const daemon: Command = {
   usage: 'ccx daemon [--once] [--repo PATH]',
@@ -31,7 +30,7 @@ Options:
 async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
   const env = readEnv(io.env);
   const repoPath = stringOption(values, 'repo');
-  const onlyStateDir = repoPath === undefined ? undefined : await stateDirFor(await openRepo(repoPath), env);
+  const onlyStateDir = repoPath === undefined ? undefined : (await initialisedContext(io, repoPath)).paths.stateDir;
   const running = new Daemon({ env, once: booleanOption(values, 'once'), ...(onlyStateDir === undefined ? {} : { onlyStateDir }) });
   const stop = (signal: NodeJS.Signals) => void running.stop(signal);
   process.on('SIGTERM', stop);

@@ -1,5 +1,6 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
 import { withPathspecProblems } from '../../board/pathspecs.js';
+import { withLadderProblems } from '../../board/skip-rows.js';
 import { gitPathspecValidator } from '../../cli/pathspec-validator.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 
@@ -17,8 +18,9 @@ export async function readBoardForDaemon(runtime: RepoRuntime): Promise<ParsedBo
     return null;
   }
   const cached = checked.get(runtime);
-  const board = cached?.hash === read.board.hash ? cached.board : await withPathspecProblems(read.board, gitPathspecValidator(runtime.repo));
-  checked.set(runtime, { hash: read.board.hash, board });
+  const scoped = cached?.hash === read.board.hash ? cached.board : await withPathspecProblems(read.board, gitPathspecValidator(runtime.repo));
+  checked.set(runtime, { hash: read.board.hash, board: scoped });
+  const board = withLadderProblems(scoped, runtime.ladder.tiers.map((tier) => tier.alias));
   const changed = board.valid !== runtime.latest.valid || problemsKey(board) !== problemsKey(runtime.latest);
   runtime.latest = { valid: board.valid, problems: board.problems, note: null };
   if (board.valid) runtime.board = board;

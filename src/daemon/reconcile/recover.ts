@@ -1,5 +1,6 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
 import { findOrphans, isLoopId } from '../../git/index.js';
+import { reapLeftovers } from '../journal/reap.js';
 import type { TaskFacts } from '../journal/state.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 import { finish } from '../worker/finish.js';
@@ -20,7 +21,9 @@ export async function recover(runtime: RepoRuntime, facts: Map<string, TaskFacts
       continue;
     }
     if (board?.valid === true && row.status === 'cancelled') {
-      await finish(new TaskWorker(runtime, row, 'resume'), { status: 'cancelled', exitStatus: 'cancelled', error: null });
+      const worker = new TaskWorker(runtime, row, 'resume');
+      await reapLeftovers(worker.journal, id, known, runtime.audit);
+      await finish(worker, { status: 'cancelled', exitStatus: 'cancelled', error: null });
       continue;
     }
     startWorker(runtime, row, 'resume');

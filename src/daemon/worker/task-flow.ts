@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
-import { reapProcessGroup } from '../../agents/index.js';
 import { decideNextAttempt, rungFor, type AttemptExit, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
+import { reapLeftovers } from '../journal/reap.js';
 import { dispatchAttempt, runOneAttempt, type Workspace } from './attempt-step.js';
 import type { Ending } from './finish.js';
 import { mergeStep } from './merge-step.js';
@@ -21,11 +21,7 @@ export async function runTask(worker: TaskWorker): Promise<Ending | null> {
 export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
   const { host, id } = worker;
   const facts = await worker.facts();
-  for (const group of facts.liveGroups) {
-    const reaped = await reapProcessGroup(group.pgid, group.token);
-    if (reaped.kind === 'reaped') host.audit.write('recovery.reaped', { task: id, attempt: facts.attempt, pgid: group.pgid, processes: reaped.pids.length });
-    await appendJournal(worker.journal, { type: 'group-ended', pgid: group.pgid });
-  }
+  await reapLeftovers(worker.journal, id, facts, host.audit);
   if (facts.worktree === null || facts.branch === null || facts.base === null || facts.rung === null) {
     throw new Error(`the journal of ${id} does not say where its attempt ran, so it cannot resume; set it to pending to start again`);
   }

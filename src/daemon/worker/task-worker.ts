@@ -92,6 +92,7 @@ export class TaskWorker {
         ? { status: 'cancelled', exitStatus: 'cancelled', error: null }
         : { status: 'failed', exitStatus: 'error', error: error instanceof Error ? error.message : String(error) };
       this.host.services.log.warn({ task: this.id, error: ending.error }, 'task ended by an error');
+      if (this.start === 'resume' && stop === null) this.host.audit.write('recovery.failed', { task: this.id, reason: ending.error ?? 'unknown' });
       await finish(this, ending).catch((finishError: unknown) => this.host.services.log.error({ task: this.id, error: String(finishError) }, 'could not record the end of a task'));
     }
   }

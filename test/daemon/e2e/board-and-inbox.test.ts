@@ -59,6 +59,21 @@ describe('the board and the inbox while tasks run', () => {
     expect(await daemon.exited()).toBe(0);
   });
 
+  it('keeps the last good board while BOARD.md is empty (an editor mid-save): nothing rewritten, the running task goes on', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'slow', delayMs: 1_500 }] });
+    const daemon = startDaemon(target);
+    await waitFor('T-1 to run', async () => (await target.row('T-1'))?.status === 'running', 30_000, daemon);
+    const running = await readFile(target.paths.board, 'utf8');
+    await writeFile(target.paths.board, '');
+    await waitFor('T-1 to finish meanwhile', async () => (await target.auditEvents()).some((event) => event['event'] === 'task.finished' && event['task'] === 'T-1'), 30_000, daemon);
+    expect(await readFile(target.paths.board, 'utf8')).toBe('');
+    expect(await readFile(target.paths.status, 'utf8')).toContain('BOARD.md is empty (an editor mid-save?): the last good board stays in force');
+    await writeFile(target.paths.board, running);
+    await waitFor('merged written once the save completes', async () => (await target.row('T-1'))?.status === 'merged', 10_000, daemon);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited()).toBe(0);
+  });
+
   it('writes the rows a fresh board gets', async () => {
     expect(boardText([{ id: 'T-1', title: 'x' }])).toContain('- id: T-1\n  title: "x"\n  status: pending\n  brief: tasks/T-1.md');
   });

@@ -40,4 +40,31 @@ describe('usage limits and merges that wait', () => {
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited()).toBe(0);
   });
+
+  it('gives a merge conflict one resolve turn, then blocks the task naming the files; the person\'s commit stays', { timeout: 90_000 }, async () => {
+    const target = await world({
+      files: { 'data.txt': 'original\n' },
+      // The implementer edits data.txt in cycle 1 only: in the resolve turn it changes nothing, so the markers stay.
+      tasks: [{ id: 'T-1', title: 'change data', scope: ['data.txt'], delayMs: 1_000 }],
+      scenario: { implementer: { action: 'edit', files: { 1: { 'data.txt': 'changed by T-1\n' } } } },
+    });
+    const daemon = startDaemon(target);
+    await waitFor('T-1 to run', async () => (await target.row('T-1'))?.status === 'running', 30_000, daemon);
+    await writeFile(join(target.repo, 'data.txt'), 'changed by the person\n');
+    await target.git('commit', '--quiet', '-am', 'person edits data.txt');
+    const personHead = (await target.git('rev-parse', 'HEAD')).trim();
+    await waitFor('T-1 to be blocked', async () => (await target.row('T-1'))?.status === 'blocked', 60_000, daemon);
+    const row = await target.row('T-1');
+    expect(row?.exitStatus).toBe('conflict');
+    expect(row?.error).toContain('data.txt');
+    const events = await target.auditEvents();
+    expect(events.filter((event) => event['event'] === 'merge.conflict').map((event) => event['resolve'])).toEqual([true]);
+    expect(events.some((event) => event['event'] === 'turn.started' && event['phase'] === 'resolve')).toBe(true);
+    expect((await target.git('rev-parse', 'main')).trim()).toBe(personHead);
+    expect(await readFile(join(target.repo, 'data.txt'), 'utf8')).toBe('changed by the person\n');
+    expect((await target.git('status', '--porcelain')).trim()).toBe('');
+    expect((await target.git('rev-parse', '--verify', '--quiet', 'refs/heads/ccx/T-1')).trim()).toMatch(/^[0-9a-f]{40}$/);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited()).toBe(0);
+  });
 });

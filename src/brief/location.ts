@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import { isInside } from '../fs/inside.js';
 import { resolve } from 'node:path';
+import { fileExists } from '../fs/exists.js';
 
 /** The brief path ccx writes on new rows, relative to STATE_DIR. */
 export function defaultBriefField(id: string): string {
@@ -17,17 +17,9 @@ export async function locateBrief(stateDir: string, repoRoot: string, row: { id:
   if (row.brief === null) return fallback;
   for (const root of [stateDir, repoRoot]) {
     const candidate = resolve(root, row.brief);
-    if (isInside(root, candidate) && (await exists(candidate))) return candidate;
+    if (isInside(root, candidate) && (await fileExists(candidate))) return candidate;
   }
   const inState = resolve(stateDir, row.brief);
   return isInside(stateDir, inState) ? inState : fallback;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

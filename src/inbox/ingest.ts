@@ -1,8 +1,9 @@
-import { lstat, readdir, rename } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CcxError, errnoCode } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { readStable } from '../fs/stable-read.js';
+import { renameIfPresent } from '../fs/rename.js';
 import { appendReserved, reserveIds, type IntakeContext, type TaskDraft } from '../intake/add-tasks.js';
 import { readSubmission } from './submission.js';
 import { rejectionText } from './rejection.js';
@@ -53,11 +54,11 @@ export async function ingestInboxFile(context: InboxContext, name: string): Prom
     return reject(context, name, `the queue already holds ${pending} pending tasks (CCX_MAX_QUEUE_DEPTH is ${context.maxQueueDepth}); submit it again once some have run, or submit it with \`status: draft\`.`);
   }
   await ensureDir(context.inbox.processing);
-  if (!(await move(path, join(context.inbox.processing, name)))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
+  if (!(await renameIfPresent(path, join(context.inbox.processing, name)))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
   const draft = draftOf(submission);
   const [id] = await reserveIds(context, board.board, [draft]);
   const claimed = `${id as string}-${name}`;
-  await move(join(context.inbox.processing, name), join(context.inbox.processing, claimed));
+  await renameIfPresent(join(context.inbox.processing, name), join(context.inbox.processing, claimed));
   return finishClaimed(context, claimed, draft);
 }
 
@@ -88,20 +89,20 @@ async function finishClaimed(context: InboxContext, claimed: string, known?: Tas
   }
   await ensureDir(context.inbox.accepted);
   const movedTo = await freeName(context.inbox.accepted, claimed);
-  await move(join(context.inbox.processing, claimed), movedTo);
+  await renameIfPresent(join(context.inbox.processing, claimed), movedTo);
   return { name, status: 'accepted', id, movedTo };
 }
 
 /** A file claimed before its id was reserved (a crash in between): put it back in the inbox to start again. */
 async function reclaim(context: InboxContext, name: string): Promise<InboxOutcome> {
-  await move(join(context.inbox.processing, name), join(context.inbox.inbox, name));
+  await renameIfPresent(join(context.inbox.processing, name), join(context.inbox.inbox, name));
   return ingestInboxFile(context, name);
 }
 
 async function reject(context: InboxContext, name: string, reason: string, from = join(context.inbox.inbox, name)): Promise<InboxOutcome> {
   await ensureDir(context.inbox.rejected);
   const movedTo = await freeName(context.inbox.rejected, name);
-  if (!(await move(from, movedTo))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
+  if (!(await renameIfPresent(from, movedTo))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
   await writeFileAtomic(`${movedTo}.error.txt`, rejectionText(name, reason, context.inbox.inbox), 0o644);
   return { name, status: 'rejected', reason, movedTo };
 }
@@ -120,16 +121,6 @@ async function fileKind(path: string): Promise<'file' | 'other' | 'missing'> {
     return (await lstat(path)).isFile() ? 'file' : 'other';
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return 'missing';
-    throw error;
-  }
-}
-
-async function move(from: string, to: string): Promise<boolean> {
-  try {
-    await rename(from, to);
-    return true;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
     throw error;
   }
 }

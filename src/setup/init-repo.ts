@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BOARD_TEMPLATE } from '../board/template.js';
 import { loadConfig, renderConfig } from '../config/config-file.js';
@@ -9,6 +9,7 @@ import { createFileExclusive, ensureDir } from '../fs/atomic-write.js';
 import { currentBranch, hasCommits, requireBranch } from '../git/repo.js';
 import type { GitRepo } from '../git/run.js';
 import { excludeCcxFolder } from './exclude.js';
+import { fileExists } from '../fs/exists.js';
 
 export interface InitResult {
   stateDir: string;
@@ -46,7 +47,7 @@ export async function initRepository(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'
     }
   }
   const inbox = inboxPaths(repo.root);
-  if (!(await exists(inbox.inbox))) {
+  if (!(await fileExists(inbox.inbox))) {
     await ensureDir(inbox.inbox);
     created.push(`made the inbox ${inbox.inbox}`);
   }
@@ -65,11 +66,3 @@ async function detectTestCommand(root: string): Promise<string | null> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,36 +9,8 @@ import { testdir } from '../helpers/testdir.js';
 import { CODEX, codexEnv, isolatedHome } from './clis.js';
 import { startMockModel } from './mock-server/server.js';
 import type { MockModel } from './mock-server/server.js';
+import { VERDICT_SCHEMA } from '../../src/loop/verdict/schema.js';
 
-/** SPEC 6's verdict, in the strict form codex's --output-schema needs. */
-const VERDICT_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['verdict', 'summary', 'findings', 'next_steps'],
-  properties: {
-    verdict: { type: 'string', enum: ['approve', 'needs-attention'] },
-    summary: { type: 'string' },
-    findings: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['severity', 'title', 'body', 'file', 'line_start', 'line_end', 'confidence', 'recommendation'],
-        properties: {
-          severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] },
-          title: { type: 'string' },
-          body: { type: 'string' },
-          file: { type: 'string' },
-          line_start: { type: 'integer' },
-          line_end: { type: 'integer' },
-          confidence: { type: 'number' },
-          recommendation: { type: 'string' },
-        },
-      },
-    },
-    next_steps: { type: 'array', items: { type: 'string' } },
-  },
-};
 
 describe.skipIf(CODEX === undefined)(`codex ${CODEX?.version ?? '(not installed: npm run conformance:install)'} against a mock model`, () => {
   let mock: MockModel;

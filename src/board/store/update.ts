@@ -1,6 +1,7 @@
-import { readFile, unlink } from 'node:fs/promises';
-import { CcxError, errnoCode } from '../../errors.js';
-import { writeTempFile } from '../../fs/atomic-write.js';
+import { unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CcxError } from '../../errors.js';
+import { fsyncDir, writeTempFile } from '../../fs/atomic-write.js';
 import { hashBoard, type ParsedBoard } from '../parse/board.js';
 import { parseBoard } from '../parse/parser.js';
 import { withCcxLock } from '../../fs/ccx-lock.js';
@@ -40,13 +41,15 @@ export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (by
     const candidateHash = hashBoard(text);
     try {
       const outcome = await withCcxLock(paths.lock, async (lock) => {
-        if (!(await stillHolds(paths.board, board.hash))) return 'stale';
         if (await editorLockExists(paths.board)) return 'busy';
         if (lock.compromised) return 'stale';
-        return swapIfUnchanged(paths.board, candidate, board.hash, candidateHash);
+        return swapIfUnchanged(paths.board, candidate, board.hash);
       });
       if (outcome === 'busy') throw editorBusy(paths.board);
-      if (outcome === 'swapped') return writtenResult(text, candidateHash, parse);
+      if (outcome === 'swapped') {
+        await fsyncDir(dirname(paths.board));
+        return writtenResult(text, candidateHash, parse);
+      }
     } finally {
       await unlink(candidate).catch(() => undefined);
     }
@@ -89,15 +92,6 @@ async function readValid(path: string, parse: (bytes: Buffer) => ParsedBoard): P
     });
   }
   return board;
-}
-
-async function stillHolds(path: string, hash: string): Promise<boolean> {
-  try {
-    return hashBoard(await readFile(path)) === hash;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 function editorBusy(path: string): CcxError {

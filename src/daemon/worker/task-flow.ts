@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { decideNextAttempt, rungFor, type AttemptExit, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { reapLeftovers } from '../journal/reap.js';
@@ -6,6 +5,7 @@ import { dispatchAttempt, runOneAttempt, type Workspace } from './attempt-step.j
 import type { Ending } from './finish.js';
 import { mergeStep } from './merge-step.js';
 import { WorkerStop, type TaskWorker } from './task-worker.js';
+import { fileExists } from '../../fs/exists.js';
 
 type AttemptEnd = Pick<AttemptResult, 'exit' | 'mergeable' | 'message' | 'cycles' | 'commitBody'>;
 
@@ -37,7 +37,7 @@ export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
     const next = await afterAttempt(worker, { ...facts.lastAttempt, exit: facts.lastAttempt.exit as AttemptExit }, facts.attempt, rung, workspace, facts.merge.resolveUsed);
     return next.kind === 'end' ? next.ending : continueTask(worker, facts.attempt + 1, next.rung);
   }
-  if (!(await exists(workspace.worktree))) {
+  if (!(await fileExists(workspace.worktree))) {
     throw new Error(`the worktree ${workspace.worktree} of ${id} is gone, so the interrupted attempt cannot resume; set the task to pending to start a new attempt`);
   }
   const checkpoint = facts.checkpoint === null ? undefined : (facts.checkpoint as Parameters<typeof runOneAttempt>[4]);
@@ -74,11 +74,3 @@ async function afterAttempt(worker: TaskWorker, result: AttemptEnd, attempt: num
   return { kind: 'end', ending: { status: decision.status, exitStatus: decision.exitStatus, error: result.message === '' ? decision.reason : result.message, cycles: result.cycles } };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,29 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { AgentType, OutcomeKind, TokenUsage } from '../../agents/index.js';
+import type { TokenUsage } from '../../agents/index.js';
 import { errnoCode } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
-import type { LoopPhase } from '../types.js';
+import type { LoopEvent } from '../types.js';
 import { NO_TOKENS, addTokens } from './tokens.js';
 
-/** One agent run: what it cost (claude's total_cost_usd; codex reports none) and its tokens. */
-export interface LedgerTurn {
-  cycle: number;
-  phase: LoopPhase;
-  role: 'implementer' | 'reviewer';
-  agent: AgentType;
-  model: string;
-  effort: string;
-  try: number;
-  outcome: OutcomeKind;
-  exitCode: number | null;
-  durationMs: number;
-  promptBytes: number;
-  outputBytes: number;
-  costUsd: number | null;
-  tokens: TokenUsage | null;
-  at: string;
-}
+/** One agent run: what it cost (claude's total_cost_usd; codex reports none) and its tokens, as its turn.finished event said. */
+export type LedgerTurn = Omit<Extract<LoopEvent, { type: 'turn.finished' }>, 'type' | 'signal' | 'message'> & { at: string };
 
 export interface LedgerTotals {
   turns: number;

@@ -1,18 +1,10 @@
-import type { BranchDiff } from '../../git/index.js';
-import type { AttemptTask, CheckState, Finding } from '../types.js';
+import type { CheckState, Finding } from '../types.js';
 import { VERDICT_SCHEMA } from '../verdict/schema.js';
 import { briefSection, cutChars, diffSection, fenced, findingsList, header, scopeSection } from './blocks.js';
 import { MAX_NOTE_CHARS } from './limits.js';
+import type { WorkPromptInput } from './work.js';
 
-export interface ReviewPromptInput {
-  task: AttemptTask;
-  brief: string;
-  direction: string;
-  testCommand: string | null;
-  base: string;
-  diff: BranchDiff;
-  cycle: number;
-  maxCycles: number;
+export interface ReviewPromptInput extends WorkPromptInput {
   /** The findings the last work turn was asked to fix. */
   open: readonly Finding[];
   checks: CheckState;

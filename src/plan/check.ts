@@ -23,7 +23,7 @@ export async function checkAnswer(outcome: Pick<TurnOutcome, 'structured' | 'tex
   const read = readAnswer(outcome);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   const shape = checkShape(read.value, { aliases: rules.aliases });
-  const problems = [...shape.problems, ...dependencyProblems(shape.tasks, shape.keys, rules.boardIds)];
+  const problems = [...shape.problems, ...dependencyProblems(shape.links, rules.boardIds)];
   const grounded = await groundTasks(rules.repo, shape.tasks);
   problems.push(...grounded.problems);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: dependencyOrder(grounded.tasks) };

@@ -15,7 +15,7 @@ export function fileOverview(paths: readonly string[], maxChars = MAX_OVERVIEW_C
   for (let depth = MAX_SUMMARY_DEPTH; depth >= 1; depth--) {
     const lines = summarise(paths, depth);
     const text = lines.join('\n');
-    if (text.length <= maxChars) return `${header}; the folders ${depth} level${depth === 1 ? '' : 's'} down are summarised with the number of files below them:\n${text}`;
+    if (text.length <= maxChars) return `${header}; each folder ${depth} level${depth === 1 ? '' : 's'} deep is one line with the number of files in it:\n${text}`;
   }
   const lines = summarise(paths, 1);
   const kept: string[] = [];
@@ -25,7 +25,8 @@ export function fileOverview(paths: readonly string[], maxChars = MAX_OVERVIEW_C
     kept.push(line);
     used += line.length + 1;
   }
-  return `${header}, summarised by top-level folder; ${lines.length - kept.length} more entries are left out:\n${kept.join('\n')}`;
+  const left = lines.length - kept.length;
+  return `${header}, by top-level folder with the number of files in it; ${left} more ${left === 1 ? 'entry is' : 'entries are'} left out:\n${kept.join('\n')}`;
 }
 
 /** One line per file above `depth` folders, one per folder `depth` levels down with its files' count. */

@@ -8,10 +8,17 @@ export interface ShapeRules {
 }
 
 /** The tasks that read well (checked further by the callers) and every problem found. */
+/** A task's place in the answer, its key and its depends_on. */
+export interface TaskLinks {
+  index: number;
+  key: string;
+  dependsOn: string[];
+}
+
 export interface ShapeCheck {
   tasks: PlannedTask[];
-  /** Every key the answer declares, also of tasks that did not read well (depends_on may name them). */
-  keys: Set<string>;
+  /** Every task's key and depends_on as far as they read, also of tasks with other problems. */
+  links: TaskLinks[];
   problems: string[];
 }
 
@@ -21,10 +28,10 @@ const BOARD_ID = /^T-\d+$/;
 /** Checks the answer's JSON against SPEC 9's schema and ccx's bounds, field by field. */
 export function checkShape(answer: unknown, rules: ShapeRules): ShapeCheck {
   const problems: string[] = [];
-  if (!isRecord(answer)) return { tasks: [], keys: new Set(), problems: [`the answer must be a JSON object {"tasks": [...]}, but it is ${kindOf(answer)}`] };
+  if (!isRecord(answer)) return { tasks: [], links: [], problems: [`the answer must be a JSON object {"tasks": [...]}, but it is ${kindOf(answer)}`] };
   for (const key of Object.keys(answer)) if (key !== 'tasks') problems.push(`the answer has a field ${JSON.stringify(key)}; it takes only "tasks"`);
   const list = answer['tasks'];
-  if (!Array.isArray(list)) return { tasks: [], keys: new Set(), problems: [...problems, `"tasks" must be an array of tasks, but it is ${kindOf(list)}`] };
+  if (!Array.isArray(list)) return { tasks: [], links: [], problems: [...problems, `"tasks" must be an array of tasks, but it is ${kindOf(list)}`] };
   if (list.length === 0) problems.push(`"tasks" is empty; a plan has 1 to ${MAX_PLAN_TASKS} tasks`);
   if (list.length > MAX_PLAN_TASKS) problems.push(`"tasks" has ${list.length} tasks; a plan has at most ${MAX_PLAN_TASKS}: merge small tasks, or plan part of the work now and the rest later`);
   const tasks: PlannedTask[] = [];
@@ -37,8 +44,16 @@ export function checkShape(answer: unknown, rules: ShapeRules): ShapeCheck {
     else seen.set(task.key, index);
     tasks.push(task);
   });
-  const keys = new Set(list.flatMap((raw: unknown) => (isRecord(raw) && typeof raw['key'] === 'string' ? [raw['key']] : [])));
-  return { tasks, keys, problems };
+  return { tasks, links: linksOf(list), problems };
+}
+
+/** Keys and depends_on of every task that has a string key, so depends_on is checked even on a task with other problems. */
+function linksOf(list: readonly unknown[]): TaskLinks[] {
+  return list.flatMap((raw, index) => {
+    if (!isRecord(raw) || typeof raw['key'] !== 'string') return [];
+    const dependsOn = raw['depends_on'];
+    return [{ index, key: raw['key'], dependsOn: Array.isArray(dependsOn) ? dependsOn.filter((name): name is string => typeof name === 'string') : [] }];
+  });
 }
 
 function readTask(raw: unknown, where: string, rules: ShapeRules, problems: string[]): PlannedTask | null {

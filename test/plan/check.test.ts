@@ -3,7 +3,7 @@ import { BUILT_IN_LADDER } from '../../src/loop/ladder/built-in.js';
 import { checkAnswer, type PlanRules } from '../../src/plan/check.js';
 import { literalFolder } from '../../src/plan/ground.js';
 import { engineRepo } from '../helpers/engine.js';
-import { answer, planned } from './fixtures.js';
+import { answer, planned } from './fixtures/plans.js';
 
 const ALIASES = BUILT_IN_LADDER.tiers.map((tier) => tier.alias);
 

@@ -1,5 +1,7 @@
 import { PRIORITIES, type Priority } from '../board/types.js';
-import { MAX_EXCLUDE_GLOBS, MAX_INCLUDE_GLOBS, MAX_KEY_CHARS, MAX_PLAN_TASKS, MAX_TITLE_CHARS, MIN_INCLUDE_GLOBS, TASK_FIELDS } from './schema.js';
+import { isRecord, kindOf, strings } from './read-json.js';
+import { MAX_KEY_CHARS, MAX_PLAN_TASKS, MAX_TITLE_CHARS, TASK_FIELDS } from './schema.js';
+import { readScope } from './scope-shape.js';
 import type { PlannedTask } from './types.js';
 
 export interface ShapeRules {
@@ -94,46 +96,6 @@ function readTask(raw: unknown, where: string, rules: ShapeRules, problems: stri
   };
 }
 
-function readScope(raw: unknown, fail: (message: string) => void): PlannedTask['scope'] | null {
-  if (!isRecord(raw)) {
-    fail(`.scope must be an object {"include": [...], "exclude": [...]}, but it is ${kindOf(raw)}`);
-    return null;
-  }
-  for (const key of Object.keys(raw)) if (key !== 'include' && key !== 'exclude') fail(`.scope has a field ${JSON.stringify(key)}; it takes include and exclude`);
-  const include = strings(raw['include'], '.scope.include', fail);
-  const exclude = strings(raw['exclude'] ?? [], '.scope.exclude', fail);
-  if (include === null || exclude === null) return null;
-  let ok = true;
-  if (include.length < MIN_INCLUDE_GLOBS || include.length > MAX_INCLUDE_GLOBS) {
-    fail(`.scope.include has ${include.length} globs; a task has ${MIN_INCLUDE_GLOBS} to ${MAX_INCLUDE_GLOBS}`);
-    ok = false;
-  }
-  if (exclude.length > MAX_EXCLUDE_GLOBS) {
-    fail(`.scope.exclude has ${exclude.length} globs; a task has at most ${MAX_EXCLUDE_GLOBS}`);
-    ok = false;
-  }
-  for (const [field, globs] of [['include', include], ['exclude', exclude]] as const) {
-    globs.forEach((glob, index) => {
-      const problem = globProblem(glob);
-      if (problem !== null) {
-        fail(`.scope.${field}[${index}] ${JSON.stringify(glob)} ${problem}`);
-        ok = false;
-      }
-    });
-  }
-  return ok ? { include: [...new Set(include)], exclude: [...new Set(exclude)] } : null;
-}
-
-/** What makes a glob unusable before git sees it; null when it may go to git. */
-function globProblem(glob: string): string | null {
-  if (glob.trim() === '') return 'is empty; write a glob such as "src/cli/**"';
-  if (/[\0\r\n]/.test(glob)) return 'holds a NUL or a line break; a glob is one line';
-  if (glob !== glob.trim()) return 'starts or ends with white space';
-  if (glob.startsWith(':')) return 'uses pathspec magic; write a plain glob such as "src/**" (use scope.exclude to leave paths out)';
-  if (glob.startsWith('/')) return `is absolute; globs are relative to the repository root (write ${JSON.stringify(glob.replace(/^\/+/, ''))})`;
-  return null;
-}
-
 function text(raw: Record<string, unknown>, key: string, fail: (message: string) => void, required: boolean): string | null {
   const value = raw[key];
   if (typeof value !== 'string') {
@@ -144,28 +106,7 @@ function text(raw: Record<string, unknown>, key: string, fail: (message: string)
   return value;
 }
 
-function strings(value: unknown, where: string, fail: (message: string) => void): string[] | null {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    if (value !== undefined) fail(`${where} must be an array of strings, but it is ${kindOf(value)}`);
-    return null;
-  }
-  return value as string[];
-}
-
 /** `tasks[2] ("P3")`, so the agent finds the task it wrote. */
 function labelOf(raw: Record<string, unknown>, where: string): string {
   return typeof raw['key'] === 'string' && raw['key'] !== '' ? `${where} (${JSON.stringify(raw['key'])})` : where;
-}
-
-export function kindOf(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value === 'number' ? 'the number' : `the ${typeof value}`} ${String(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -88,6 +88,11 @@ async function writableBoard(input: PlanInput): Promise<ParsedBoard> {
       hint: 'ccx plan writes only to a board that parses: fix it (`ccx board`), then plan again.',
     });
   }
+  if (board.flowList && board.emptyFlowList === null) {
+    throw new CcxError('BOARD_INVALID', `${input.paths.board} writes its Tasks list in flow style ([...]); ccx adds rows only to a block list.`, {
+      hint: 'Rewrite the list with one `- id: T-<n>` row per line, then plan again.',
+    });
+  }
   if (!input.append && board.layouts.length > 0) {
     const count = board.layouts.length;
     throw new CcxError('BOARD_HAS_ROWS', `${input.paths.board} already has ${count} task row${count === 1 ? '' : 's'}, and ccx plan without --append writes only to a board with none.`, {

@@ -349,7 +349,7 @@ describe('ccx plan', () => {
     expect((JSON.parse(tasks.stdout) as Array<{ id: string; problems: unknown[] }>).map((row) => [row.id, row.problems])).toEqual([['T-1', []], ['T-2', []], ['T-3', []]]);
   });
 
-  it('without --append, refuses a board that has rows, naming --append, before asking the agent', async () => {
+  it('without --append, refuses a board that has rows, naming --append, before asking the agent (and a flow-style list even with it)', async () => {
     const { board, env, repo, stateDir, scrub, turns, plan: run } = await planRepo(plan(GOOD));
     expect((await runCli(['add', 'Already here', '--draft'], { cwd: repo, env })).exitCode).toBe(0);
     const before = await readFile(board, 'utf8');
@@ -365,6 +365,20 @@ describe('ccx plan', () => {
     expect(await readFile(board, 'utf8')).toBe(before);
     expect(await turns()).toEqual([]);
     expect(await briefNames(stateDir)).toEqual(['T-1.md']);
+
+    const flow = before.replace(/```yaml\n[\s\S]*?```\n/, '```yaml\n[{id: T-1, title: Flow, status: draft}]\n```\n');
+    await writeFile(board, flow);
+    const flowResult = await run(['--append', 'Add a --json flag']);
+    expect([flowResult.exitCode, scrub(flowResult.stderr)]).toMatchInlineSnapshot(`
+      [
+        1,
+        "ccx plan: <state>/BOARD.md writes its Tasks list in flow style ([...]); ccx adds rows only to a block list.
+        Rewrite the list with one \`- id: T-<n>\` row per line, then plan again.
+      ",
+      ]
+    `);
+    expect(await readFile(board, 'utf8')).toBe(flow);
+    expect(await turns()).toEqual([]);
   });
 
   it('--from plans from a design note, relative to the repository root from any folder', async () => {

@@ -19,6 +19,9 @@
  * ```check <path>``` blocks ({"pattern", "severity", "title", "body", …}) and approves when no
  * check finds anything.
  *
+ * A planning turn (`ccx plan`: CCX_PHASE=plan, the try in CCX_ATTEMPT) follows the scenario's
+ * "planner": {"action": "plan", "answers": [<try 1>, <try 2>]} and prints that try's plan.
+ *
  * With $CCX_SCRIPTED_LOG set, each turn appends one JSON line there first (role, cycle, phase,
  * session, $CCX_SCRIPTED_NAME, prompt bytes), so a test can see who ran which turn and how.
  */
@@ -26,12 +29,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { delayIn } from './scripted/blocks.mjs';
 import { implement } from './scripted/implementer.mjs';
 import { misbehave } from './scripted/misbehave.mjs';
+import { plan } from './scripted/planner.mjs';
 import { review } from './scripted/reviewer.mjs';
 import { behaviourFor, loadScenario } from './scripted/scenario.mjs';
 import { appendFile } from 'node:fs/promises';
 
-const role = process.env.CCX_ROLE === 'reviewer' ? 'reviewer' : 'implementer';
-const cycle = Math.max(1, Number.parseInt(process.env.CCX_CYCLE ?? '1', 10) || 1);
+// A `ccx plan` turn runs in the reviewer role with CCX_PHASE=plan; its try is CCX_ATTEMPT.
+const planning = process.env.CCX_PHASE === 'plan';
+const role = planning ? 'planner' : process.env.CCX_ROLE === 'reviewer' ? 'reviewer' : 'implementer';
+const cycle = Math.max(1, Number.parseInt((planning ? process.env.CCX_ATTEMPT : process.env.CCX_CYCLE) ?? '1', 10) || 1);
 const prompt = await readStdin();
 const scenario = await loadScenario(process.argv[2] ?? process.env.CCX_SCENARIO);
 const behaviour = behaviourFor(scenario, role, cycle);
@@ -41,7 +47,8 @@ await sleep(delayIn(prompt));
 if (!(await misbehave(behaviour, role))) {
   // After a misbehaviour's "times" (or a grandchild left behind), the agent does its "then".
   const act = behaviour.then ?? behaviour;
-  if (role === 'implementer') await implement(act, { cycle, prompt, cwd: process.cwd() });
+  if (role === 'planner') plan(act, { attempt: cycle });
+  else if (role === 'implementer') await implement(act, { cycle, prompt, cwd: process.cwd() });
   else await review(act, { cycle, prompt, cwd: process.cwd() });
 }
 

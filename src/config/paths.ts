@@ -46,6 +46,8 @@ export function statePaths(stateDir: string) {
     tasks: join(stateDir, 'tasks'),
     runs: join(stateDir, 'runs'),
     asks: join(stateDir, 'asks'),
+    /** One folder per `ccx plan` run: each try's prompt, answer and problems. */
+    plans: join(stateDir, 'plans'),
     worktrees: join(stateDir, 'worktrees'),
     audit: join(stateDir, 'audit.jsonl'),
     status: join(stateDir, 'STATUS.md'),

@@ -146,4 +146,18 @@ describe('scripted agent', () => {
     const agent = await session(undefined, { CCX_SCENARIO: 'stuck' });
     expect(verdictOf(await agent.turn('reviewer', 1)).findings[0]?.title).toBe('The same problem');
   });
+
+  it('answers a planning turn (CCX_PHASE=plan) with the scenario\'s plan for that try: JSON, or a string verbatim', async () => {
+    const scenario = join(await testdir(), 'scenario.json');
+    await writeFile(scenario, JSON.stringify({ planner: { action: 'plan', answers: ['{"tasks": [oops', { tasks: [{ key: 'P1' }] }] } }));
+    const agent = await session(scenario, { CCX_PHASE: 'plan', CCX_ATTEMPT: '1' });
+    const first = await agent.turn('reviewer', 1);
+    expect([first.kind, first.stdout, first.structured]).toEqual(['ok', '{"tasks": [oops', undefined]);
+    const second = await (await session(scenario, { CCX_PHASE: 'plan', CCX_ATTEMPT: '2' })).turn('reviewer', 1);
+    expect(second.structured).toEqual({ tasks: [{ key: 'P1' }] });
+    const third = await (await session(scenario, { CCX_PHASE: 'plan', CCX_ATTEMPT: '3' })).turn('reviewer', 1);
+    expect(third.structured).toEqual({ tasks: [{ key: 'P1' }] });
+    const none = await (await session('approve', { CCX_PHASE: 'plan', CCX_ATTEMPT: '1' })).turn('reviewer', 1);
+    expect([none.kind, none.exitCode, none.stderr]).toEqual(['error', 2, 'scripted-agent: a planning turn needs a scenario with "planner": {"action": "plan", "answers": [<try 1>, <try 2>]}\n']);
+  });
 });

@@ -1,12 +1,16 @@
 // Scenarios: what each role does, per cycle. A scenario file is JSON:
 //
-//   { "implementer": <behaviour>, "reviewer": <behaviour> }
+//   { "implementer": <behaviour>, "reviewer": <behaviour>, "planner": <behaviour> }
+//
+// "planner" answers `ccx plan` turns (CCX_PHASE=plan); its "cycle" is the try (CCX_ATTEMPT, 1 or 2).
 //
 // A behaviour is { "action": …, …parameters, "cycles"?: { "<k>": <behaviour> }, "times"?: n, "then"?: <behaviour> }:
 //   edit        implementer: "files": { "<cycle>" | "*": { "<path>": "<content>" | null (delete) } }
 //   approve-at  reviewer: needs-attention with a new finding each cycle until "cycle" (default 1), then approve
 //   inspect     reviewer: "checks": [{ "file", "pattern" (a regex), "severity", "title", "body",
 //               "recommendation", "confidence" }] plus the prompt's check blocks; approve when none matches
+//   plan        planner: "answers": [<try 1>, <try 2>, …] (or "answer": <every try>); an object is
+//               printed as JSON, a string verbatim (malformed JSON on purpose); later tries get the last
 //   stuck       reviewer: the same finding every cycle
 //   status      reviewer: a plain-text "STATUS: <status>" answer ("DONE" | "ISSUES_FOUND") with "text"
 //   garbage     prints text that is neither a verdict nor a STATUS line, exits 0

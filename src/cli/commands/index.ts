@@ -15,6 +15,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'board', summary: 'Open BOARD.md in $VISUAL or $EDITOR (or print it).', load: async () => (await import('./board.js')).board },
   { name: 'tasks', summary: 'List the tasks on the board, with any problems and their line:column.', load: async () => (await import('./tasks.js')).tasks },
   { name: 'add', summary: 'Add a task to the board; prints its id.', load: async () => (await import('./add.js')).add },
+  { name: 'plan', summary: 'Have the implementer agent draft board rows from a prompt or a design document.', load: async () => (await import('./plan.js')).plan },
   { name: 'inbox', summary: 'Ingest the files in <repo>/.ccx/inbox/ once, by hand.', load: async () => (await import('./inbox.js')).inbox },
   { name: 'daemon', summary: 'Run the daemon in the foreground: watch every board, run and merge tasks.', load: async () => (await import('./daemon.js')).daemon },
   { name: 'status', summary: 'Show the daemon, every repository, its tasks and board problems.', load: async () => (await import('./status.js')).status },

@@ -8,8 +8,8 @@ import { testdir } from '../helpers/testdir.js';
 const APPEND = fileURLToPath(new URL('./fixtures/append-records.mjs', import.meta.url));
 const PER_WRITER = 2000;
 
-function appendInChild(path: string, writer: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [APPEND, path, writer, String(PER_WRITER)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function appendInChild(path: string, writer: string, startAt: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [APPEND, path, writer, String(PER_WRITER), String(startAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -19,7 +19,8 @@ function appendInChild(path: string, writer: string): Promise<{ code: number | n
 describe('audit.jsonl written by two processes at once', () => {
   it('holds 4,000 complete lines, each writer\'s 2,000 in order', { timeout: 120_000 }, async () => {
     const path = join(await testdir(), 'state', 'audit.jsonl');
-    const [a, b] = await Promise.all([appendInChild(path, 'a'), appendInChild(path, 'b')]);
+    const startAt = Date.now() + 1_500;
+    const [a, b] = await Promise.all([appendInChild(path, 'a', startAt), appendInChild(path, 'b', startAt)]);
     expect(a).toEqual({ code: 0, output: 'done\n' });
     expect(b).toEqual({ code: 0, output: 'done\n' });
 

@@ -48,7 +48,8 @@ describe('the board and the inbox while tasks run', () => {
     await waitFor('T-1 to run', async () => (await target.row('T-1'))?.status === 'running', 30_000, daemon);
     const inbox = join(target.repo, '.ccx', 'inbox');
     for (const name of ['a', 'b', 'c', 'd']) await writeFile(join(inbox, `${name}.md`), `---\ntitle: submitted ${name}\n---\nDo ${name}.\n`);
-    await waitFor('all four filed', async () => (await readdir(join(inbox, 'accepted')).catch(() => [])).length + (await readdir(join(inbox, 'rejected')).catch(() => [])).filter((name) => name.endsWith('.md')).length === 4, 15_000, daemon);
+    // A rejection is complete once its .error.txt is written (the file itself moves first).
+    await waitFor('all four filed', async () => (await readdir(join(inbox, 'accepted')).catch(() => [])).length + (await readdir(join(inbox, 'rejected')).catch(() => [])).filter((name) => name.endsWith('.error.txt')).length === 4, 15_000, daemon);
     const accepted = (await readdir(join(inbox, 'accepted'))).sort();
     const rejected = (await readdir(join(inbox, 'rejected'))).sort();
     expect(accepted).toEqual(['T-2-a.md', 'T-3-b.md']);

@@ -31,6 +31,7 @@ export class Daemon {
   private stoppedAt: string | undefined;
   private rootWatch: FolderWatch | null = null;
   private lock: DaemonLock | null = null;
+  private readonly opening = new Map<string, Promise<void>>();
   private finished!: Promise<string>;
   private resolveFinished!: (reason: string) => void;
   readonly root: string;
@@ -90,6 +91,8 @@ export class Daemon {
   async stop(reason: string): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    // A repository still opening would be left out (its watch keeping the process alive).
+    await Promise.all(this.opening.values());
     const grace = this.options.env.shutdownGraceMs;
     const runtimes = [...this.runtimes.values()];
     for (const runtime of runtimes) runtime.audit.write('daemon.stopping', { signal: reason, grace_ms: grace, running: runtime.workers.size });
@@ -120,7 +123,17 @@ export class Daemon {
     this.resolveFinished(reason);
   }
 
-  private async openRepository(stateDir: string): Promise<void> {
+  /** One open per STATE_DIR, however many events about its config.yaml arrive while it loads. */
+  private openRepository(stateDir: string): Promise<void> {
+    let opening = this.opening.get(stateDir);
+    if (opening === undefined) {
+      opening = this.openOnce(stateDir).finally(() => this.opening.delete(stateDir));
+      this.opening.set(stateDir, opening);
+    }
+    return opening;
+  }
+
+  private async openOnce(stateDir: string): Promise<void> {
     if (this.runtimes.has(stateDir)) return;
     const runtime = new RepoRuntime(this.services, stateDir);
     try {

@@ -1,7 +1,8 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendJournal, readJournal } from '../../src/daemon/journal/journal.js';
+import { JournalFactsCache } from '../../src/daemon/journal/facts-cache.js';
+import { appendJournal, journalPath, readJournal } from '../../src/daemon/journal/journal.js';
 import { foldJournal } from '../../src/daemon/journal/state.js';
 import { testdir } from '../helpers/testdir.js';
 
@@ -32,5 +33,32 @@ describe('the run journal', () => {
     expect(merging).toMatchObject({ phase: 'active', attempt: 2, costUsd: 0.75, merge: { state: 'merging', head: 'h2' }, lastAttempt: { exit: 'approved', mergeable: true } });
     await appendJournal(path, { type: 'merged', sha: 'c0ffee' });
     expect(foldJournal(await readJournal(path)).merge).toMatchObject({ state: 'merged', sha: 'c0ffee' });
+  });
+
+  it('folds a journal again only once it grew, and forgets a task whose journal is gone', async () => {
+    const runs = join(await testdir(), 'runs');
+    await appendJournal(journalPath(runs, 'T-1'), { type: 'dispatched', attempt: 1, rung: 'default', worktree: '/w1', branch: 'ccx/T-1', base: 'b0' });
+    await appendJournal(journalPath(runs, 'T-2'), { type: 'dispatched', attempt: 1, rung: 'default', worktree: '/w2', branch: 'ccx/T-2', base: 'b0' });
+    await mkdir(join(runs, 'T-3'));
+    await mkdir(join(runs, 'T-4'));
+    await writeFile(journalPath(runs, 'T-4'), '');
+    await mkdir(join(runs, 'notes'));
+    const cache = new JournalFactsCache(runs);
+    const first = await cache.all();
+    expect([...first.keys()].sort()).toEqual(['T-1', 'T-2']);
+    const again = await cache.all();
+    expect(again.get('T-1')).toBe(first.get('T-1'));
+    expect(again.get('T-2')).toBe(first.get('T-2'));
+
+    await appendJournal(journalPath(runs, 'T-1'), { type: 'finished', status: 'merged', exitStatus: 'approved', error: null });
+    await appendJournal(journalPath(runs, 'T-4'), { type: 'dispatched', attempt: 1, rung: 'strong', worktree: '/w4', branch: 'ccx/T-4', base: 'b0' });
+    const grown = await cache.all();
+    expect(grown.get('T-1')).toMatchObject({ phase: 'finished', finished: { status: 'merged' } });
+    expect(grown.get('T-2')).toBe(first.get('T-2'));
+    expect(grown.get('T-4')).toMatchObject({ phase: 'active', rung: 'strong' });
+
+    await rm(join(runs, 'T-2'), { recursive: true });
+    expect([...(await cache.all()).keys()].sort()).toEqual(['T-1', 'T-4']);
+    expect((await cache.all()).get('T-1')).toEqual(foldJournal(await readJournal(journalPath(runs, 'T-1'))));
   });
 });

@@ -5,6 +5,7 @@ import { commitTurn } from '../../src/git/commit/turn.js';
 import { outOfScopePaths } from '../../src/git/scope/out-of-scope.js';
 import { excludePathspec, withoutExcludeMagic } from '../../src/git/scope/pathspec.js';
 import { scopesOverlap } from '../../src/git/scope/overlap.js';
+import type { Scope } from '../../src/git/scope/types.js';
 import { validatePathspecs } from '../../src/git/scope/validate.js';
 import { engineRepo } from '../helpers/engine.js';
 import { runGit } from '../helpers/gitdir.js';
@@ -88,6 +89,18 @@ describe('scope overlap', () => {
     expect(await scopesOverlap(repo, scope(['src/**']), scope(['**/*.test.ts']))).toEqual({ overlap: true, reason: 'tracked', files: ['src/b.test.ts'], example: 'src/b.test.ts' });
     expect(await scopesOverlap(repo, scope([]), scope(['docs']))).toEqual({ overlap: true, reason: 'whole-repo', files: ['docs/x.md'], example: 'docs/x.md' });
     expect(await scopesOverlap(repo, scope(['src/**'], ['**/*.test.ts']), scope(['**/*.test.ts']))).toMatchObject({ overlap: false, reason: 'none', files: [] });
+  });
+
+  it('takes the tracked files from the lister it is given (the scheduler\'s remembers them per scope)', async () => {
+    const { repo } = await engineRepo({ 'src/a.ts': '', 'lib/b.ts': '' });
+    const asked: string[] = [];
+    const remembered = (listed: Scope) => {
+      asked.push(listed.include.join(','));
+      return Promise.resolve(listed.include[0] === 'src/**' ? ['src/a.ts', 'shared.ts'] : ['shared.ts']);
+    };
+    expect(await scopesOverlap(repo, scope(['src/**']), scope(['lib/**']), remembered)).toEqual({ overlap: true, reason: 'tracked', files: ['shared.ts'], example: 'shared.ts' });
+    expect(asked.sort()).toEqual(['lib/**', 'src/**']);
+    expect(await scopesOverlap(repo, scope(['src/**']), scope(['lib/**']))).toMatchObject({ overlap: false, reason: 'none' });
   });
 
   it('finds globs that could match one path no file has yet', async () => {

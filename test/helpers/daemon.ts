@@ -161,15 +161,20 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
  * CCX_STATE_DIR, and so does anything it starts (a grandchild that ignores SIGTERM). Linux /proc.
  */
 export async function processesOf(stateDir: string): Promise<number[]> {
+  return processesWithEnv('CCX_STATE_DIR', stateDir);
+}
+
+/** Live processes (not zombies) whose environment has `name=value` (Linux /proc). */
+export async function processesWithEnv(name: string, value: string): Promise<number[]> {
   const { readdir } = await import('node:fs/promises');
-  const marker = `CCX_STATE_DIR=${stateDir}\0`;
+  const marker = `${name}=${value}\0`;
   const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const status = await readFile(`/proc/${name}/stat`, 'utf8');
+      const status = await readFile(`/proc/${entry}/stat`, 'utf8');
       if (/^\d+ \(.*\) Z /.test(status)) continue;
-      if ((await readFile(`/proc/${name}/environ`, 'utf8')).includes(marker)) found.push(Number(name));
+      if ((await readFile(`/proc/${entry}/environ`, 'utf8')).includes(marker)) found.push(Number(entry));
     } catch {
       // Gone meanwhile, or not ours to read.
     }

@@ -1,11 +1,18 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
 import type { Scope } from '../../board/types.js';
-import { resolveRef, scopesOverlap } from '../../git/index.js';
+import { resolveRef, scopesOverlap, trackedInScope, type Scope as GitScope } from '../../git/index.js';
 import { describeWait, planDispatch } from '../../scheduler/plan-dispatch.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 import { startWorker, type Candidate } from './reconcile.js';
 
-const overlapCaches = new WeakMap<RepoRuntime, { head: string | null; pairs: Map<string, Promise<{ overlap: boolean; files: string[]; example?: string }>> }>();
+interface OverlapCache {
+  head: string | null;
+  pairs: Map<string, Promise<{ overlap: boolean; files: string[]; example?: string }>>;
+  /** Each scope's tracked files: a pass compares every waiting task with every running one. */
+  tracked: Map<string, Promise<string[]>>;
+}
+
+const overlapCaches = new WeakMap<RepoRuntime, OverlapCache>();
 
 /** Starts what may run now (SPEC 7) and records why every other pending task waits. */
 export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, candidates: readonly Candidate[]): Promise<void> {
@@ -35,20 +42,31 @@ export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, 
   runtime.idle = plan.start.length === 0 && [...runtime.workers.values()].every((worker) => worker.status.phase === 'waiting-merge');
 }
 
-/** scopesOverlap asks git about tracked files: cached per pair until the integration branch moves. */
+/** scopesOverlap asks git about tracked files: cached per pair and per scope until the integration branch moves. */
 async function overlapChecker(runtime: RepoRuntime) {
   const head = await resolveRef(runtime.repo, `refs/heads/${runtime.config.integration}`);
   let cache = overlapCaches.get(runtime);
   if (cache === undefined || cache.head !== head) {
-    cache = { head, pairs: new Map() };
+    cache = { head, pairs: new Map(), tracked: new Map() };
     overlapCaches.set(runtime, cache);
   }
-  const pairs = cache.pairs;
+  const { pairs, tracked } = cache;
+  const trackedOnce = (scope: GitScope) => {
+    const key = JSON.stringify([scope.include, scope.exclude]);
+    let files = tracked.get(key);
+    if (files === undefined) {
+      files = trackedInScope(runtime.repo, scope);
+      // A failed listing is not remembered: the next pass asks git again.
+      files.catch(() => tracked.delete(key));
+      tracked.set(key, files);
+    }
+    return files;
+  };
   return (a: Scope, b: Scope) => {
     const key = JSON.stringify([a.include, a.exclude, b.include, b.exclude]);
     let result = pairs.get(key);
     if (result === undefined) {
-      result = scopesOverlap(runtime.repo, a, b);
+      result = scopesOverlap(runtime.repo, a, b, trackedOnce);
       pairs.set(key, result);
     }
     return result;

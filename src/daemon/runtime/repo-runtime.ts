@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises';
 import { createAgent, type AgentAdapter, type AgentConfig as AdapterConfig } from '../../agents/index.js';
 import { openAuditLog, type AuditLog } from '../../audit/index.js';
 import type { ParsedBoard } from '../../board/parse/board.js';
@@ -9,8 +8,8 @@ import { openRepo } from '../../git/repo.js';
 import type { GitRepo } from '../../git/run.js';
 import { BUILT_IN_LADDER, loadLadder, type Ladder } from '../../loop/index.js';
 import type { FinishedTaskStatus, RepoStatus } from '../../status/types.js';
-import { journalPath, readJournal } from '../journal/journal.js';
-import { foldJournal, type TaskFacts } from '../journal/state.js';
+import { JournalFactsCache } from '../journal/facts-cache.js';
+import type { TaskFacts } from '../journal/state.js';
 import { reconcilePass } from '../reconcile/reconcile.js';
 import { coalesce, watchFolder, type FolderWatch } from '../watch/folder-watcher.js';
 import type { WorkerHost } from '../worker/host.js';
@@ -54,11 +53,13 @@ export class RepoRuntime implements WorkerHost {
   private requested = false;
   private inboxWatch: FolderWatch | null = null;
   private readonly trigger = coalesce(RECONCILE_COALESCE_MS, () => this.schedulePass());
+  private readonly journals: JournalFactsCache;
   readonly statusWriter: StatusWriter;
 
   constructor(readonly services: DaemonServices, stateDir: string) {
     this.paths = statePaths(stateDir);
     this.store = new BoardStore({ board: this.paths.board, lock: this.paths.boardLock });
+    this.journals = new JournalFactsCache(this.paths.runs);
     this.statusWriter = new StatusWriter(this.paths, () => ({ daemon: this.services.daemonStatus(), repo: this.status() }), (error) => this.services.log.warn({ stateDir, error: String(error) }, 'could not write STATUS.md'));
   }
 
@@ -166,15 +167,9 @@ export class RepoRuntime implements WorkerHost {
     this.finished.length = Math.min(this.finished.length, FINISHED_SHOWN);
   }
 
-  /** Every task this repository has a journal for, folded. */
-  async journalledFacts(): Promise<Map<string, TaskFacts>> {
-    const facts = new Map<string, TaskFacts>();
-    const names = await readdir(this.paths.runs).catch(() => [] as string[]);
-    for (const id of names.filter((name) => /^T-[1-9][0-9]*$/.test(name))) {
-      const records = await readJournal(journalPath(this.paths.runs, id));
-      if (records.length > 0) facts.set(id, foldJournal(records));
-    }
-    return facts;
+  /** Every task this repository has a journal for, folded (each journal read again only once it grew). */
+  journalledFacts(): Promise<Map<string, TaskFacts>> {
+    return this.journals.all();
   }
 
   status(): RepoStatus {

@@ -1,4 +1,5 @@
 import { watch } from 'chokidar';
+import { basename, join } from 'node:path';
 
 export interface FolderWatch {
   close(): Promise<void>;
@@ -17,6 +18,11 @@ export interface FolderWatchOptions {
  * Watches a folder, not a file: editors save by rename or by truncate-and-write, and a watch on
  * the file itself goes stale after a rename (STYLE.md). No polling (idle costs nothing) and no
  * awaitWriteFinish: readers do a stable read instead.
+ *
+ * chokidar's own events miss a save that lands within ~50 ms after the file was replaced by a
+ * rename (ccx's compare-and-swap write, or an editor's): it re-watches the new inode and drops
+ * what happened meanwhile. The folder's own inotify watch sees every write, so its raw events
+ * are passed on too; a duplicate only asks for one more (coalesced, level-triggered) pass.
  */
 export function watchFolder(folder: string, options: FolderWatchOptions): FolderWatch {
   const watcher = watch(folder, { depth: options.depth, ignoreInitial: true, usePolling: false, followSymlinks: false, persistent: true });
@@ -24,6 +30,11 @@ export function watchFolder(folder: string, options: FolderWatchOptions): Folder
     if (options.accept(path)) options.onChange(path);
   };
   watcher.on('add', handle).on('change', handle).on('unlink', handle).on('addDir', handle);
+  watcher.on('raw', (_event, name, details) => {
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    // A folder's watch names the entry that changed; a file's own watch names the file itself.
+    if (typeof watched === 'string' && typeof name === 'string' && name !== '' && basename(watched) !== name) handle(join(watched, name));
+  });
   watcher.on('error', (error) => options.onError(error));
   return { close: () => watcher.close() };
 }

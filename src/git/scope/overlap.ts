@@ -17,10 +17,11 @@ export interface ScopeOverlap {
 
 /**
  * SPEC 7: two scopes overlap when either include is empty, a tracked file is in both, or their
- * globs could both match one path that does not exist yet.
+ * globs could both match one path that does not exist yet. `tracked` lists a scope's tracked
+ * files (default: git ls-files each time; the scheduler passes one that remembers them).
  */
-export async function scopesOverlap(repo: GitRepo, a: Scope, b: Scope): Promise<ScopeOverlap> {
-  const [inA, inB] = await Promise.all([trackedInScope(repo, a), trackedInScope(repo, b)]);
+export async function scopesOverlap(repo: GitRepo, a: Scope, b: Scope, tracked: (scope: Scope) => Promise<string[]> = (scope) => trackedInScope(repo, scope)): Promise<ScopeOverlap> {
+  const [inA, inB] = await Promise.all([tracked(a), tracked(b)]);
   const inBSet = new Set(inB);
   const files = inA.filter((path) => inBSet.has(path)).sort();
   const example = files[0];

@@ -60,4 +60,17 @@ describe('the daemon runs a board to the end', () => {
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited()).toBe(0);
   });
+
+  it('serves a repository initialised while it runs, opening it once', { timeout: 60_000 }, async () => {
+    const first = await world({ tasks: [{ id: 'T-1', title: 'someday', status: 'draft' }] });
+    const daemon = startDaemon(first);
+    await waitFor('the daemon to start', async () => (await first.auditEvents()).some((event) => event['event'] === 'daemon.started'), 30_000, daemon);
+    // `ccx init` in a second repository under the same data root, then its config and a pending task.
+    const second = await world({ tasks: [{ id: 'T-1', title: 'in the new repository' }], env: { CCX_DATA_HOME: first.env.CCX_DATA_HOME } });
+    await waitFor('T-1 of the new repository to merge', async () => (await second.row('T-1'))?.status === 'merged', 30_000, daemon);
+    const started = (await second.auditEvents()).filter((event) => event['event'] === 'daemon.started');
+    expect(started.map((event) => event['pid'])).toEqual([daemon.child.pid]);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited()).toBe(0);
+  });
 });

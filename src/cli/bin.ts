@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import module from 'node:module';
+
+// Node 22+ caches compiled modules between runs (faster `ccx` and daemon starts); Node 20 has no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // A reader that stops early (`ccx logs | head`) closes the pipe: that ends the command, quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -7,6 +10,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const { main } = await import('./main.js');
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,

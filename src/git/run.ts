@@ -16,7 +16,11 @@ export interface GitCallOptions {
   env?: Record<string, string>;
   /** Exit codes that are answers rather than failures (merge-tree exits 1 on a conflict). */
   allowExitCodes?: readonly number[];
-  /** Read-only calls skip git's optional locks, so they never contend with the person's own git. */
+  /**
+   * The call only reads (git's optional locks are turned off for it), so it never contends with the
+   * person's own git and need not wait for the repository's queue. Never set it on a call that may
+   * write the index or a ref.
+   */
   readOnly?: boolean;
   /** How long to keep retrying while another process holds a git lock. */
   lockWaitMs?: number;
@@ -47,17 +51,26 @@ const LOCK_FILE_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
 
 const queues = new Map<string, Promise<unknown>>();
 
-/** Runs git in `repo`, one call at a time per repository, retrying while a git lock is held. */
+/**
+ * Runs git in `repo`, retrying while a git lock is held, one call at a time per lock domain. A call
+ * in the repository's main checkout (worktrees, branches, the integration branch) may take any of
+ * the repository's shared locks, so those queue per repository. A call in a task's worktree takes
+ * only that worktree's own index and its own branch, so those queue per worktree and parallel tasks
+ * do not wait for each other. A read-only call takes no lock at all (optional locks are off for it).
+ */
 export function git(repo: GitRepo, args: readonly string[], options: GitCallOptions): Promise<GitResult> {
-  const previous = queues.get(repo.commonDir) ?? Promise.resolve();
-  const next = previous.then(
-    () => gitWithLockRetry(args, options),
-    () => gitWithLockRetry(args, options),
-  );
+  if (options.readOnly === true) return gitWithLockRetry(args, options);
+  const key = options.cwd === repo.root ? repo.commonDir : `${repo.commonDir}\u0000${options.cwd}`;
+  return queued(key, () => gitWithLockRetry(args, options));
+}
+
+function queued(key: string, run: () => Promise<GitResult>): Promise<GitResult> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(run, run);
   const settled = next.catch(() => undefined);
-  queues.set(repo.commonDir, settled);
+  queues.set(key, settled);
   void settled.then(() => {
-    if (queues.get(repo.commonDir) === settled) queues.delete(repo.commonDir);
+    if (queues.get(key) === settled) queues.delete(key);
   });
   return next;
 }

@@ -211,23 +211,10 @@ async function rssMb(pid) {
  * Ideal wall time: 2 batches × 2 s. Measured: spawn of `ccx daemon --once` to its exit.
  */
 async function parallelEfficiency(dir, daemons) {
-  const dataHome = join(dir, 'data');
-  const repo = await makeRepo(join(dir, 'repo'));
-  const paths = await initRepo(repo, dataHome, { parallel: PARALLEL });
+  // The same 8 tasks one at a time: how much of ccx's own work runs side by side is the scaling figure.
+  const serial = await runTasks(join(dir, 'serial'), daemons, 1);
+  const { wallMs, events, startedAt, left } = await runTasks(join(dir, 'parallel'), daemons, PARALLEL);
   const ids = Array.from({ length: PARALLEL_TASKS }, (_, index) => index + 1);
-  await writeFile(paths.board, boardText(ids.map((n) => `- id: T-${n}\n  title: "part ${n}"\n  status: pending\n  scope:\n    include: ["part${n}/**"]\n  brief: tasks/T-${n}.md\n`)));
-  for (const n of ids) await writeFile(join(paths.tasks, `T-${n}.md`), brief(n, { [`part${n}/file.txt`]: `part ${n}\n` }, TURN_MS));
-  const started = process.hrtime.bigint();
-  const startedAt = Date.now();
-  const daemon = startDaemon(dataHome, ['--once'], { CCX_MAX_WORKERS: String(PARALLEL) });
-  daemons.push(daemon);
-  const code = await daemon.exited(120_000);
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const stopped = await daemon.stop();
-  if (code !== 0) throw new Error(`bench: ccx daemon --once exited ${code}\n${daemon.output()}`);
-  const events = await readAudit(paths.audit);
-  const merged = events.filter((event) => event.event === 'task.finished' && event.status === 'merged').length;
-  if (merged !== PARALLEL_TASKS) throw new Error(`bench: ${merged} of ${PARALLEL_TASKS} tasks merged\n${daemon.output()}`);
   const at = (event) => Date.parse(event.time);
   const taskMs = PARALLEL_TASKS === 0 ? 0 : TURNS_PER_TASK * TURN_MS;
   const idealMs = Math.ceil(PARALLEL_TASKS / PARALLEL) * taskMs;
@@ -249,6 +236,9 @@ async function parallelEfficiency(dir, daemons) {
     ideal_ms: idealMs,
     wall_ms: Math.round(wallMs),
     efficiency: round(idealMs / wallMs, 3),
+    // Speed-up over the same tasks at parallel 1, divided by the parallelism: ccx's per-task work is in both.
+    serial_wall_ms: Math.round(serial.wallMs),
+    scaling_efficiency: round(serial.wallMs / (PARALLEL * wallMs), 3),
     // The scripted agent is a node process: starting it is the agent's time, not ccx's.
     efficiency_vs_measured_agent_time: round((Math.ceil(PARALLEL_TASKS / PARALLEL) * median(perTask.map((task) => task.agentMs))) / wallMs, 3),
     // Where the rest went: start-up before the first dispatch, exit after the last finish, and per task.
@@ -260,9 +250,31 @@ async function parallelEfficiency(dir, daemons) {
     median_agent_turns_ms: median(perTask.map((task) => task.agentMs)),
     median_agent_process_overhead_ms: median(perTask.map((task) => task.agentMs - task.turns * TURN_MS)),
     median_ccx_in_task_ms: median(perTask.map((task) => task.spanMs - task.agentMs)),
-    measured_as: 'wall: spawn of `ccx daemon --once` to its exit; spans from the audit log (task.dispatched → task.finished; turn.finished duration_ms for agent time, which includes starting the scripted agent\'s node); per_task_overhead = (wall − ideal) / 2 batches',
-    processes_left: stopped.left,
+    measured_as: 'wall: spawn of `ccx daemon --once` to its exit; scaling: the same tasks at parallel 1 (serial_wall) over parallel × wall; spans from the audit log (task.dispatched → task.finished; turn.finished duration_ms for agent time, which includes starting the scripted agent\'s node); per_task_overhead = (wall − ideal) / 2 batches',
+    processes_left: serial.left + left,
   };
+}
+
+/** Runs the 8 disjoint tasks with `parallel` workers under `ccx daemon --once`; all must merge. */
+async function runTasks(dir, daemons, parallel) {
+  const dataHome = join(dir, 'data');
+  const repo = await makeRepo(join(dir, 'repo'));
+  const paths = await initRepo(repo, dataHome, { parallel });
+  const ids = Array.from({ length: PARALLEL_TASKS }, (_, index) => index + 1);
+  await writeFile(paths.board, boardText(ids.map((n) => `- id: T-${n}\n  title: "part ${n}"\n  status: pending\n  scope:\n    include: ["part${n}/**"]\n  brief: tasks/T-${n}.md\n`)));
+  for (const n of ids) await writeFile(join(paths.tasks, `T-${n}.md`), brief(n, { [`part${n}/file.txt`]: `part ${n}\n` }, TURN_MS));
+  const started = process.hrtime.bigint();
+  const startedAt = Date.now();
+  const daemon = startDaemon(dataHome, ['--once'], { CCX_MAX_WORKERS: String(parallel) });
+  daemons.push(daemon);
+  const code = await daemon.exited(120_000);
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const stopped = await daemon.stop();
+  if (code !== 0) throw new Error(`bench: ccx daemon --once exited ${code}\n${daemon.output()}`);
+  const events = await readAudit(paths.audit);
+  const merged = events.filter((event) => event.event === 'task.finished' && event.status === 'merged').length;
+  if (merged !== PARALLEL_TASKS) throw new Error(`bench: ${merged} of ${PARALLEL_TASKS} tasks merged\n${daemon.output()}`);
+  return { wallMs, events, startedAt, left: stopped.left };
 }
 
 // ---------------------------------------------------------------------------------------------

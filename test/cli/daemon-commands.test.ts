@@ -238,7 +238,7 @@ describe('ccx cancel', () => {
 });
 
 describe('ccx clean', () => {
-  it('removes a blocked task\'s worktree and branch, and every worktree and ccx/* branch that belongs to no task', { timeout: 60_000 }, async () => {
+  it('removes a blocked task\'s worktree and branch, and every worktree and ccx/T-* branch that belongs to no task, but not a kept loop run', { timeout: 60_000 }, async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'never approved' }, { id: 'T-2', title: 'later', status: 'draft' }], scenario: { reviewer: { action: 'stuck' } }, maxAttempts: 1 });
     const once = startDaemon(target, ['--once']);
     expect(await once.exited(45_000), once.output()).toBe(0);
@@ -250,6 +250,8 @@ describe('ccx clean', () => {
     await target.git('worktree', 'add', '--quiet', '-b', 'ccx/T-8', target.paths.worktree('T-8'), 'main');
     await mkdir(join(target.paths.worktrees, 'notes'));
     await writeFile(join(target.paths.worktrees, 'notes', 'mine.txt'), 'keep me\n');
+    // A `ccx loop` run a person kept: plain `ccx clean` leaves it; `ccx clean L-3` removes it.
+    await target.git('worktree', 'add', '--quiet', '-b', 'ccx/L-3', target.paths.worktree('L-3'), 'main');
 
     const cleaned = await ccx(target, ['clean']);
     expect(cleaned.exitCode, cleaned.stderr).toBe(0);
@@ -260,8 +262,10 @@ describe('ccx clean', () => {
       left <state>/worktrees/notes alone: it is not a git worktree (remove it yourself if it is yours)
       "
     `);
-    expect((await target.git('branch', '--list', 'ccx/*')).trim()).toBe('');
+    expect((await target.git('branch', '--list', '--format=%(refname:short)', 'ccx/*')).trim()).toBe('ccx/L-3');
     expect(await readFile(join(target.paths.worktrees, 'notes', 'mine.txt'), 'utf8')).toBe('keep me\n');
+    expect((await ccx(target, ['clean', 'L-3'])).stdout).toMatch(/^removed L-3: worktree <state>\/worktrees\/L-3, branch ccx\/L-3 /);
+    expect((await target.git('branch', '--list', 'ccx/*')).trim()).toBe('');
     expect((await target.row('T-1'))?.status).toBe('blocked');
     expect((await ccx(target, ['clean'])).stdout).toMatchInlineSnapshot(`
       "left <state>/worktrees/notes alone: it is not a git worktree (remove it yourself if it is yours)

@@ -134,8 +134,17 @@ export function startDaemon(target: World, args: string[] = []): DaemonProcess {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  onTestFinished(() => {
+  onTestFinished(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // Agents run in process groups of their own: a daemon killed here leaves them, so they go too
+    // (else one could still write into the data root after the test removed it).
+    for (const pid of await processesOf(target.paths.stateDir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   });
   return {
     child,

@@ -5,7 +5,7 @@ import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import { journalPath, readJournal } from '../../daemon/journal/journal.js';
 import { foldJournal } from '../../daemon/journal/state.js';
 import { CcxError, UsageError } from '../../errors.js';
-import { findOrphans, removeTaskWorkspace, resolveRef } from '../../git/index.js';
+import { findOrphans, isLoopId, removeTaskWorkspace, resolveRef } from '../../git/index.js';
 import { readBoardForCommand } from '../board-access.js';
 import type { Command } from '../command.js';
 import { initialisedContext, type RepoContext } from '../context.js';
@@ -13,14 +13,15 @@ import { initialisedContext, type RepoContext } from '../context.js';
 export const clean: Command = {
   usage: 'ccx clean [<id>]',
   details: `With an id: removes that task's worktree (STATE_DIR/worktrees/T-<n>) and its branch ccx/T-<n>.
-Without: removes those of every blocked, failed or cancelled task, and every worktree or ccx/*
-branch that belongs to no task. A running or pending task is refused. Each removed branch is
-printed with its last commit, so \`git branch ccx/T-<n> <sha>\` brings it back.`,
+Without: removes those of every blocked, failed or cancelled task, and every worktree or ccx/T-*
+branch that belongs to no task. A kept \`ccx loop\` run (ccx/L-<n>) goes only with
+\`ccx clean L-<n>\`. A running or pending task is refused. Each removed branch is printed with its
+last commit, so \`git branch <branch> <sha>\` brings it back.`,
   options: {},
   positionals: { min: 0, max: 1 },
   async run({ positionals, io }) {
     const only = positionals[0];
-    if (only !== undefined && !TASK_ID_PATTERN.test(only)) throw new UsageError(`${JSON.stringify(only)} is not a task id; ids look like T-7.`);
+    if (only !== undefined && !TASK_ID_PATTERN.test(only) && !isLoopId(only)) throw new UsageError(`${JSON.stringify(only)} is not a task id; ids look like T-7 (or L-3 for a kept \`ccx loop\` run).`);
     const context = await initialisedContext(io);
     const board = await readBoardForCommand(context);
     const daemonAlive = (await runningDaemon(dataRoot(context.env))) !== null;
@@ -40,7 +41,8 @@ printed with its last commit, so \`git branch ccx/T-<n> <sha>\` brings it back.`
     if (only === undefined) {
       const orphans = await findOrphans(context.repo, context.paths.worktrees, board.rows.map((row) => row.id));
       for (const id of new Set([...orphans.worktrees.map((entry) => entry.id), ...orphans.branches.map((branch) => branch.id)])) {
-        if (id !== null && !targets.includes(id)) removed += await removeOne(context, id, io.stdout);
+        // ccx/L-* are `ccx loop` runs a person kept on purpose: only `ccx clean L-<n>` removes one.
+        if (id !== null && !isLoopId(id) && !targets.includes(id)) removed += await removeOne(context, id, io.stdout);
       }
       for (const folder of orphans.strayFolders) io.stdout(`left ${folder} alone: it is not a git worktree (remove it yourself if it is yours)\n`);
     }

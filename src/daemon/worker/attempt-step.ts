@@ -1,7 +1,7 @@
 import type { TaskRow } from '../../board/types.js';
 import { directionOf } from '../../board/direction.js';
 import { ensureBrief } from '../../brief/ensure.js';
-import { createTaskWorktree } from '../../git/index.js';
+import { createTaskWorktree, requireBranch, resolveRef, taskBranch } from '../../git/index.js';
 import { git } from '../../git/run.js';
 import { runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
@@ -16,12 +16,17 @@ export interface Workspace {
   base: string;
 }
 
-/** A new attempt: the worktree (continuing the branch of a retried task), the journal, and `running` on the board. */
+/**
+ * A new attempt: `running` on the board and in the journal first (what the person waits to see),
+ * then the worktree, created from exactly the base journalled (continuing the branch of a retried task).
+ */
 export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung: LadderRung): Promise<Workspace> {
   const { host, row } = worker;
-  const created = await createTaskWorktree(host.repo, { id: row.id, path: host.paths.worktree(row.id), integration: host.config.integration });
-  const base = await forkPoint(worker, created.branch);
-  const workspace = { worktree: created.path, branch: created.branch, base };
+  const branch = taskBranch(row.id);
+  const integrationHead = await requireBranch(host.repo, host.config.integration);
+  const continued = (await resolveRef(host.repo, `refs/heads/${branch}`)) !== null;
+  const base = continued ? await forkPoint(worker, integrationHead, branch) : integrationHead;
+  const workspace = { worktree: host.paths.worktree(row.id), branch, base };
   await appendJournal(worker.journal, { type: 'dispatched', attempt, rung: rung.alias, ...workspace, row });
   worker.status.attempt = attempt;
   worker.status.phase = 'implement';
@@ -39,7 +44,13 @@ export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung:
     ...(row.brief === null ? { brief: `tasks/${row.id}.md` } : {}),
   });
   host.audit.write('task.dispatched', { task: row.id, attempt, branch: workspace.branch, worktree: workspace.worktree, tier: rung.alias, mode: row.mode });
+  await ensureWorktree(worker, workspace);
   return workspace;
+}
+
+/** The task's worktree, made again if it is missing (from its branch, or from the base for a new one). */
+export async function ensureWorktree(worker: TaskWorker, workspace: Workspace): Promise<void> {
+  await createTaskWorktree(worker.host.repo, { id: worker.id, path: workspace.worktree, integration: worker.host.config.integration, startPoint: workspace.base });
 }
 
 /** What runAttempt and runResolveTurn get for this task's attempt. */
@@ -98,10 +109,9 @@ export async function runOneAttempt(worker: TaskWorker, attempt: number, rung: L
   return result;
 }
 
-/** The commit the task branch forked from the integration branch (the diff base of a continued branch too). */
-async function forkPoint(worker: TaskWorker, branch: string): Promise<string> {
+/** Where a retried task's branch forked from the integration branch: its diff base. */
+async function forkPoint(worker: TaskWorker, integrationHead: string, branch: string): Promise<string> {
   const { host } = worker;
-  const result = await git(host.repo, ['merge-base', `refs/heads/${host.config.integration}`, `refs/heads/${branch}`], { cwd: host.repo.root, readOnly: true });
+  const result = await git(host.repo, ['merge-base', integrationHead, `refs/heads/${branch}`], { cwd: host.repo.root, readOnly: true });
   return result.stdout.trim();
 }
-

@@ -1,7 +1,7 @@
 import { decideNextAttempt, rungFor, type AttemptExit, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { reapLeftovers } from '../journal/reap.js';
-import { dispatchAttempt, runOneAttempt, type Workspace } from './attempt-step.js';
+import { dispatchAttempt, ensureWorktree, runOneAttempt, type Workspace } from './attempt-step.js';
 import type { Ending } from './finish.js';
 import { mergeStep } from './merge-step.js';
 import { WorkerStop, type TaskWorker } from './task-worker.js';
@@ -37,9 +37,8 @@ export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
     const next = await afterAttempt(worker, { ...facts.lastAttempt, exit: facts.lastAttempt.exit as AttemptExit }, facts.attempt, rung, workspace, facts.merge.resolveUsed);
     return next.kind === 'end' ? next.ending : continueTask(worker, facts.attempt + 1, next.rung);
   }
-  if (!(await fileExists(workspace.worktree))) {
-    throw new Error(`the worktree ${workspace.worktree} of ${id} is gone, so the interrupted attempt cannot resume; set the task to pending to start a new attempt`);
-  }
+  // Gone (removed by hand, or the daemon stopped before making it): made again from the branch.
+  if (!(await fileExists(workspace.worktree))) await ensureWorktree(worker, workspace);
   const checkpoint = facts.checkpoint === null ? undefined : (facts.checkpoint as Parameters<typeof runOneAttempt>[4]);
   const result = await runOneAttempt(worker, facts.attempt, rung, workspace, checkpoint);
   const next = await afterAttempt(worker, result, facts.attempt, rung, workspace, false);

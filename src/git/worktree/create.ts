@@ -13,6 +13,8 @@ export interface CreateWorktreeInput {
   path: string;
   /** The branch a new task branch starts from. */
   integration: string;
+  /** The exact commit a new task branch starts from (default: the integration head now). */
+  startPoint?: string;
 }
 
 export interface TaskWorktree {
@@ -55,7 +57,7 @@ export async function createTaskWorktree(repo: GitRepo, input: CreateWorktreeInp
     await git(repo, ['worktree', 'add', input.path, branch], { cwd: repo.root });
     return { id: input.id, path: input.path, branch, head: existing, origin: 'continued' };
   }
-  const base = await requireBranch(repo, input.integration);
+  const base = input.startPoint ?? (await requireBranch(repo, input.integration));
   await git(repo, ['worktree', 'add', '-b', branch, input.path, base], { cwd: repo.root });
   return { id: input.id, path: input.path, branch, head: base, origin: 'created' };
 }

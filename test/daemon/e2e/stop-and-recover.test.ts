@@ -57,4 +57,23 @@ describe('stopping and recovering', () => {
     expect(events.map((event) => event['event'])).toContain('recovery.resumed');
     expect(await processesOf(target.paths.stateDir)).toEqual([]);
   });
+
+  it('a worktree removed by hand while the daemon was down is made again from the task branch, and the task still merges', { timeout: 120_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'slow', delayMs: 2_000 }] });
+    const first = startDaemon(target);
+    await waitFor('the review turn to start', async () => started(await target.auditEvents(), 'T-1', 'reviewer') === 1, 60_000, first);
+    first.child.kill('SIGKILL');
+    await first.exited();
+    for (const pid of await processesOf(target.paths.stateDir)) process.kill(pid, 'SIGKILL');
+    const implemented = (await target.git('rev-parse', 'refs/heads/ccx/T-1')).trim();
+    await target.git('worktree', 'remove', '--force', target.paths.worktree('T-1'));
+    const second = startDaemon(target, ['--once']);
+    expect(await second.exited(90_000), second.output()).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('merged');
+    const events = await target.auditEvents();
+    expect(started(events, 'T-1', 'implementer')).toBe(1);
+    // The implementer's commit, kept on the branch, is what merged.
+    expect((await target.git('rev-parse', 'main^{tree}')).trim()).toBe((await target.git('rev-parse', `${implemented}^{tree}`)).trim());
+    expect(await processesOf(target.paths.stateDir)).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import type { RepoContext } from './context.js';
 import { gitPathspecValidator } from './pathspec-validator.js';
 
 export function boardStore(context: RepoContext): BoardStore {
-  return new BoardStore({ board: context.paths.board, lock: context.paths.boardLock });
+  return new BoardStore({ board: context.paths.board, lock: context.paths.boardLock }, { rowCache: context.paths.boardRowCache });
 }
 
 /** The board as a command shows it: read, parsed, and every scope checked by git. */

@@ -54,6 +54,8 @@ export function statePaths(stateDir: string) {
     /** The daemon's view of this repository for `ccx status` (STATUS.md's data). */
     statusJson: join(stateDir, 'status.json'),
     boardLock: join(stateDir, '.board.lock'),
+    /** Rows of BOARD.md as the last command parsed them; a cache, safe to delete. */
+    boardRowCache: join(stateDir, '.board-rows.json'),
     brief: (id: string) => join(stateDir, 'tasks', `${id}.md`),
     runDir: (id: string) => join(stateDir, 'runs', id),
     worktree: (id: string) => join(stateDir, 'worktrees', id),

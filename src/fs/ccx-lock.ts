@@ -1,4 +1,3 @@
-import lockfile from 'proper-lockfile';
 import { CcxError } from '../errors.js';
 
 export interface HeldLock {
@@ -16,6 +15,8 @@ const LOCK_UPDATE_MS = 2_000;
 export async function withCcxLock<T>(lockPath: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
   const held: HeldLock = { compromised: false };
   let release: () => Promise<void>;
+  // Loaded on first use: commands that only read never pay for it.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     release = await lockfile.lock(lockPath, {
       realpath: false,

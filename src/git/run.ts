@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { CcxError, errnoCode } from '../errors.js';
 
 /** A repository as ccx drives it: the main checkout and the common .git folder all worktrees share. */
@@ -102,31 +102,54 @@ async function gitWithLockRetry(args: readonly string[], options: GitCallOptions
   }
 }
 
-async function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
-  try {
-    const result = await execa('git', args, {
-      cwd: options.cwd,
-      input: options.input ?? '',
-      env: gitEnv(options),
-      extendEnv: false,
-      reject: false,
-      stripFinalNewline: false,
-      maxBuffer: 512 * 1024 * 1024,
+/** git's output beyond this is a runaway (ccx asks for names and small diffs), not an answer. */
+const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * One git process: no shell, the input written to its stdin, both outputs collected. Plain
+ * child_process, not execa: a git call is the hottest path ccx has (a command makes a few, a task a
+ * few dozen), and execa's load time alone was a third of a short command's.
+ */
+function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let bytes = 0;
+    let overflow = false;
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > MAX_OUTPUT_BYTES && !overflow) {
+        overflow = true;
+        child.kill('SIGKILL');
+      }
+      if (!overflow) into.push(chunk);
+    };
+    child.stdout.on('data', collect(stdout));
+    child.stderr.on('data', collect(stderr));
+    // git may exit without reading its input (an early error): that is its answer, not ours to report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+    child.on('error', (error) => {
+      if (errnoCode(error) === 'ENOENT') {
+        reject(new CcxError('GIT_FAILED', `git could not be started in ${options.cwd}: the git binary or the folder does not exist.`, {
+          hint: 'Install git 2.38 or newer and check that the folder exists.',
+          cause: error,
+        }));
+      } else {
+        reject(error);
+      }
     });
-    if (result.exitCode === undefined) {
-      throw new CcxError('GIT_FAILED', `git ${args.join(' ')} was stopped by ${result.signal ?? 'a signal'} in ${options.cwd}.`);
-    }
-    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
-  } catch (error) {
-    if (error instanceof CcxError) throw error;
-    if (errnoCode(error) === 'ENOENT' || /ENOENT/.test(String(error))) {
-      throw new CcxError('GIT_FAILED', `git could not be started in ${options.cwd}: the git binary or the folder does not exist.`, {
-        hint: 'Install git 2.38 or newer and check that the folder exists.',
-        cause: error,
-      });
-    }
-    throw error;
-  }
+    child.on('close', (code, signal) => {
+      if (overflow) {
+        reject(new CcxError('GIT_FAILED', `git ${summariseArgs(args)} in ${options.cwd} wrote more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB, so ccx stopped it.`));
+      } else if (code === null) {
+        reject(new CcxError('GIT_FAILED', `git ${args.join(' ')} was stopped by ${signal ?? 'a signal'} in ${options.cwd}.`));
+      } else {
+        resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code });
+      }
+    });
+  });
 }
 
 function gitEnv(options: GitCallOptions): Record<string, string> {

@@ -1,21 +1,28 @@
 // The whole per-task git cost through ccx's git engine (create worktree, two turn commits, merge
 // check, squash commit, compare-and-swap, clean-up) against the bare git commands doing the same
 // work, on a generated 5,000-file repository. Figures: medians over several repetitions.
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { createTaskWorktree, commitTurn, openRepo, removeTaskWorkspace, turnCommitMessage } from '../../dist/git/index.js';
 import { squashMerge } from '../../dist/merge/index.js';
+import { median, round } from './stats.mjs';
 
 const FILES = 5_000;
 const FOLDERS = 50;
 const REPETITIONS = 5;
 const TARGET = 1.5;
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_CONFIG_NOSYSTEM: '1' };
-/** Bare git, spawned the way a script would (execa, as ccx's own runner uses, so spawning costs the same). */
-const git = async (cwd, args, input) => (await execa('git', args, { cwd, env: ENV, extendEnv: false, input: input ?? '' })).stdout.trim();
+const execFileAsync = promisify(execFile);
+/** Bare git, spawned the way a script would (node's child_process, as ccx's own runner does, so spawning costs the same). */
+async function git(cwd, args, input) {
+  const child = execFileAsync('git', args, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 });
+  child.child.stdin.end(input ?? '');
+  return (await child).stdout.trim();
+}
 
 export async function run() {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'ccx-bench-git-')));
@@ -37,7 +44,7 @@ export async function run() {
     }
     const ccxMs = median(ours);
     const bareMs = median(bare);
-    return { files: FILES, repetitions: REPETITIONS, ccx_ms: round1(ccxMs), bare_git_ms: round1(bareMs), ratio: Number((ccxMs / bareMs).toFixed(2)), target: TARGET, ccx_runs_ms: ours.map(round1), bare_runs_ms: bare.map(round1) };
+    return { files: FILES, repetitions: REPETITIONS, ccx_ms: round(ccxMs), bare_git_ms: round(bareMs), ratio: Number((ccxMs / bareMs).toFixed(2)), target: TARGET, ccx_runs_ms: ours.map(round), bare_runs_ms: bare.map(round) };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -98,14 +105,4 @@ async function throughBareGit(dir, id, path, round) {
   await git(dir, ['worktree', 'remove', '--force', path]);
   await git(dir, ['branch', '-D', branch]);
   return performance.now() - started;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 0 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle];
-}
-
-function round1(value) {
-  return Math.round(value * 10) / 10;
 }

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createAgent } from '../../dist/agents/index.js';
 import { createTaskWorktree, openRepo } from '../../dist/git/index.js';
 import { BUILT_IN_LADDER, runAttempt } from '../../dist/loop/index.js';
+import { median, round } from './stats.mjs';
 
 const SCRIPTED = fileURLToPath(new URL('../../examples/agents/scripted-agent.mjs', import.meta.url));
 const PROMPT_CYCLES = 10;
@@ -33,7 +34,7 @@ export async function run() {
     return {
       prompt_bytes: { work, review },
       prompt_ratio_c10_c2: { work: ratio(work[9], work[1]), review: ratio(review[9], review[1]), target: PROMPT_TARGET },
-      own_ms_per_cycle: { median: round1(median(overhead)), runs: overhead.map(round1), cycles: OVERHEAD_CYCLES, files: FILES },
+      own_ms_per_cycle: { median: round(median(overhead)), runs: overhead.map(round), cycles: OVERHEAD_CYCLES, files: FILES },
     };
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -97,14 +98,4 @@ async function setUp(dir, files) {
 
 function ratio(a, b) {
   return Number((a / b).toFixed(3));
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 0 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle];
-}
-
-function round1(value) {
-  return Math.round(value * 10) / 10;
 }

@@ -132,6 +132,14 @@ describe('problems with one row (that row is skipped, the others go on)', () => 
     `);
   });
 
+  it('a number YAML writes as .inf or .nan is named that way, not as null', () => {
+    const parsed = parseBoard(board(`${valid}- id: T-2\n  title: a\n  status: pending\n  max_cost_usd: .inf\n  min_confidence: .nan\n`));
+    expect(show(parsed.problems).map((line) => line.replace(/^\d+:\d+ row T-2: /, ''))).toEqual([
+      'max_cost_usd must be a number above 0, but it is .inf.',
+      expect.stringMatching(/^min_confidence must be .*, but it is \.nan\.$/),
+    ]);
+  });
+
   it('a mistyped field name skips the row rather than silently dropping a dependency', () => {
     const parsed = parseBoard(board(`${valid}- id: T-2\n  title: a\n  status: pending\n  dependson: [T-1]\n`));
     expect(show(parsed.problems)).toEqual([expect.stringMatching(/^16:3 row T-2: dependson is not a row field \(did you mean depends_on\?\)/)]);

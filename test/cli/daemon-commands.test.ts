@@ -1,19 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { StatusReport } from '../../src/status/collect.js';
 import { runCli } from '../helpers/cli.js';
 import { boardText, processesOf, startDaemon, waitFor, world, type DaemonProcess, type World } from '../helpers/daemon.js';
-
-interface StatusJson {
-  daemon: { running: boolean; pid: number | null };
-  repos: Array<{
-    repo: string;
-    state_dir: string;
-    board: { valid: boolean; problems: Array<{ line: number; column: number; message: string; task: string | null }> };
-    paused_until: string | null;
-    tasks: Array<Record<string, unknown>>;
-  }>;
-}
 
 /** Runs `ccx <args>` in the world's repository, with its temp paths (and a daemon's pid) replaced by stable names. */
 async function ccx(target: World, args: string[], daemon?: DaemonProcess) {
@@ -26,10 +16,10 @@ async function ccx(target: World, args: string[], daemon?: DaemonProcess) {
   return { ...result, stdout: stable(result.stdout), stderr: stable(result.stderr) };
 }
 
-async function statusJson(target: World): Promise<StatusJson> {
+async function statusJson(target: World): Promise<StatusReport> {
   const result = await runCli(['status', '--json'], { cwd: target.repo, env: target.env });
   expect(result.exitCode, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as StatusJson;
+  return JSON.parse(result.stdout) as StatusReport;
 }
 
 async function daemonUp(target: World, daemon: DaemonProcess): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isSeq, parseDocument, type Node } from 'yaml';
 import { addFileProblem, emptyBoard, hashBoard, MAX_BOARD_BYTES, type ParsedBoard } from './board.js';
 import { checkAcrossRows } from './dependencies.js';
@@ -10,7 +11,7 @@ import { parseTasksYaml, type LocalProblem } from './yaml-block.js';
 const BOM = '\uFEFF';
 
 /** One row as read, with offsets counted from the start of its own source. */
-interface CachedRow {
+export interface CachedRow {
   reading: RowReading;
   layout: RowLayout;
 }
@@ -31,6 +32,24 @@ interface RowSource {
 export class BoardParser {
   private readonly locator = new TasksBlockLocator();
   private rowCache = new Map<string, CachedRow>();
+  /** Rows an earlier process read (a row cache file), by `persistedKey`. */
+  private persisted: ReadonlyMap<string, CachedRow> = new Map();
+  /** Whether a parse read rows that `persisted` lacks. */
+  private readFreshRows = false;
+
+  /** Lets rows read by an earlier process stand in for reading them again (see row-cache-file). */
+  usePersisted(rows: ReadonlyMap<string, CachedRow>): void {
+    this.persisted = rows;
+  }
+
+  /** The rows of the last parse, keyed for a row cache file; null when the file would not change. */
+  takePersistable(): Map<string, CachedRow> | null {
+    if (!this.readFreshRows) return null;
+    this.readFreshRows = false;
+    const rows = new Map([...this.rowCache].map(([key, row]) => [persistedKey(key), row]));
+    this.persisted = rows;
+    return rows;
+  }
 
   parse(input: string | Uint8Array): ParsedBoard {
     const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
@@ -59,11 +78,12 @@ export class BoardParser {
     const sources: RowSource[] = [];
     for (const [index, chunk] of chunks.entries()) {
       const key = `${index}\u0000${chunk.text}`;
-      let cached = this.rowCache.get(key) ?? cache.get(key);
+      let cached = this.rowCache.get(key) ?? cache.get(key) ?? (this.persisted.size > 0 ? this.persisted.get(persistedKey(key)) : undefined);
       if (cached === undefined) {
         const read = readChunk(chunk.text, index);
         if (read === null) return null;
         cached = read;
+        this.readFreshRows = true;
       }
       cache.set(key, cached);
       sources.push({ reading: cached.reading, layout: shiftLayout(cached.layout, base + chunk.start), base: base + chunk.start });
@@ -86,6 +106,11 @@ export class BoardParser {
     }
     return parsed.items.map((item, index) => ({ reading: readRow(item, index, parsed.doc), layout: layoutOf(item, base), base }));
   }
+}
+
+/** A row's cache key as a row cache file holds it: a digest, not the row's whole text again. */
+function persistedKey(key: string): string {
+  return createHash('sha1').update(key).digest('base64url');
 }
 
 /** A row parsed on its own; null when it does not stand alone (the block is then read whole). */

@@ -3,6 +3,7 @@ import { hashBoard, type ParsedBoard } from '../parse/board.js';
 import { BoardParser } from '../parse/parser.js';
 import type { OwnedFields } from '../types.js';
 import { readBoardStable } from './read.js';
+import { loadRowCache, saveRowCache } from './row-cache-file.js';
 import { updateBoard, type BoardEdit, type BoardPaths, type UpdateResult } from './update.js';
 
 export type BoardRead =
@@ -16,13 +17,25 @@ const PARSE_CACHE_SIZE = 4;
  * through here. Parses are cached by content hash (a write right after a read does not parse twice),
  * and the hash of ccx's own last write is kept so a watcher can ignore its own echo.
  */
+export interface BoardStoreOptions {
+  /**
+   * A row cache file (row-cache-file.ts) for a short-lived process: a command reads most rows from
+   * it instead of parsing them again. The daemon keeps its parses in memory and needs none.
+   */
+  rowCache?: string;
+}
+
 export class BoardStore {
   private readonly parser = new BoardParser();
   private readonly parsed = new Map<string, ParsedBoard>();
+  private rowCacheLoaded = false;
   /** The hash of the last content this store wrote. */
   lastWrittenHash: string | null = null;
 
-  constructor(readonly paths: BoardPaths) {}
+  constructor(
+    readonly paths: BoardPaths,
+    private readonly options: BoardStoreOptions = {},
+  ) {}
 
   parse(bytes: Buffer | string): ParsedBoard {
     const hash = hashBoard(bytes);
@@ -37,8 +50,12 @@ export class BoardStore {
   async read(): Promise<BoardRead> {
     const read = await readBoardStable(this.paths.board);
     switch (read.kind) {
-      case 'ok':
-        return { kind: 'ok', board: this.parse(read.bytes) };
+      case 'ok': {
+        await this.loadRowCache();
+        const board = this.parse(read.bytes);
+        await this.saveRowCache();
+        return { kind: 'ok', board };
+      }
       case 'missing':
         return { kind: 'missing', message: `${this.paths.board} does not exist; run \`ccx init\` to create it.` };
       case 'empty':
@@ -46,6 +63,17 @@ export class BoardStore {
       case 'unreadable':
         return { kind: 'unreadable', message: `${read.reason}.` };
     }
+  }
+
+  private async loadRowCache(): Promise<void> {
+    if (this.options.rowCache === undefined || this.rowCacheLoaded) return;
+    this.rowCacheLoaded = true;
+    this.parser.usePersisted(await loadRowCache(this.options.rowCache));
+  }
+
+  private async saveRowCache(): Promise<void> {
+    const rows = this.options.rowCache === undefined ? null : this.parser.takePersistable();
+    if (rows !== null && this.options.rowCache !== undefined) await saveRowCache(this.options.rowCache, rows);
   }
 
   async update(edit: BoardEdit): Promise<UpdateResult> {

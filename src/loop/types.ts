@@ -86,6 +86,12 @@ export interface AttemptInput {
   spentUsd?: number;
   /** Continue after the last completed turn (the worktree is put back at its head first). */
   resume?: AttemptCheckpoint;
+  /**
+   * git checked the worktree out a moment ago for this attempt (a new worktree, not one that was
+   * already there): nothing in it can be a person's or an interrupted turn's, so there is nothing
+   * to save or put back before the first turn.
+   */
+  worktreeCheckedOut?: boolean;
   hooks: LoopHooks;
 }
 

@@ -26,6 +26,25 @@ describe('the board store', () => {
     expect(await readFile(join(dir, 'BOARD.md'), 'utf8')).toBe('');
   });
 
+  it('takes one write at a time from its own callers: 100 at once all land, none redone or refused', async () => {
+    const rows = Array.from({ length: 100 }, (_, index) => `- id: T-${index + 1}\n  title: task ${index + 1}\n  status: pending\n`).join('');
+    const dir = await testdir({ 'BOARD.md': `## Tasks\n\n\`\`\`yaml\n${rows}\`\`\`\n` });
+    const store = new BoardStore({ board: join(dir, 'BOARD.md'), lock: join(dir, '.board.lock') });
+    let edits = 0;
+    const writes = Array.from({ length: 100 }, (_, index) =>
+      store.update((board) => {
+        edits += 1;
+        return board.text.replace(`- id: T-${index + 1}\n  title: task ${index + 1}\n  status: pending`, `- id: T-${index + 1}\n  title: task ${index + 1}\n  status: running`);
+      }),
+    );
+    const results = await Promise.all(writes);
+    expect(results.every((result) => result.changed)).toBe(true);
+    // Each edit ran once, on the board the write before it left: no compare-and-swap had to redo one.
+    expect(edits).toBe(100);
+    const board = parseBoard(await readFile(join(dir, 'BOARD.md')));
+    expect(board.rows.filter((row) => row.status === 'running')).toHaveLength(100);
+  });
+
   it('never overwrites an existing brief, and writes one from the title and notes when there is none', async () => {
     const dir = await testdir();
     const row = parseBoard('## Tasks\n\n```yaml\n- id: T-1\n  title: Add a flag\n  status: pending\n  notes: Keep it short.\n```\n').rows[0];

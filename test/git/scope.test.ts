@@ -96,11 +96,19 @@ describe('scope overlap', () => {
     const asked: string[] = [];
     const remembered = (listed: Scope) => {
       asked.push(listed.include.join(','));
-      return Promise.resolve(listed.include[0] === 'src/**' ? ['src/a.ts', 'shared.ts'] : ['shared.ts']);
+      return Promise.resolve(listed.include[0] === 'src/**' ? ['src/a.ts', 'src/remembered.ts'] : ['lib/b.ts', 'src/remembered.ts']);
     };
-    expect(await scopesOverlap(repo, scope(['src/**']), scope(['lib/**']), remembered)).toEqual({ overlap: true, reason: 'tracked', files: ['shared.ts'], example: 'shared.ts' });
-    expect(asked.sort()).toEqual(['lib/**', 'src/**']);
-    expect(await scopesOverlap(repo, scope(['src/**']), scope(['lib/**']))).toMatchObject({ overlap: false, reason: 'none' });
+    expect(await scopesOverlap(repo, scope(['src/**']), scope(['**/*.ts']), remembered)).toEqual({ overlap: true, reason: 'tracked', files: ['src/remembered.ts'], example: 'src/remembered.ts' });
+    expect(asked.sort()).toEqual(['**/*.ts', 'src/**']);
+    expect(await scopesOverlap(repo, scope(['src/**']), scope(['**/*.ts']))).toEqual({ overlap: true, reason: 'tracked', files: ['src/a.ts'], example: 'src/a.ts' });
+  });
+
+  it('does not list tracked files for scopes no path can be in both of', async () => {
+    const { repo } = await engineRepo({ 'src/a.ts': '', 'lib/b.ts': '' });
+    const unasked = (listed: Scope): Promise<string[]> => Promise.reject(new Error(`listed ${listed.include.join(',')}`));
+    expect(await scopesOverlap(repo, scope(['src/**']), scope(['lib/**']), unasked)).toEqual({ overlap: false, reason: 'none', files: [] });
+    expect(await scopesOverlap(repo, scope(['src/**'], ['src/gen/**']), scope(['src/gen/**']), unasked)).toEqual({ overlap: false, reason: 'none', files: [] });
+    await expect(scopesOverlap(repo, scope([]), scope(['lib/**']), unasked)).rejects.toThrow('listed');
   });
 
   it('finds globs that could match one path no file has yet', async () => {

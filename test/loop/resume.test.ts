@@ -65,6 +65,18 @@ describe('runAttempt: resume from a checkpoint', () => {
     expect((await f.turns()).map((turn) => `c${turn.cycle} ${turn.role}`)).toEqual(['c1 implementer', 'c1 reviewer', 'c2 implementer', 'c2 reviewer']);
   });
 
+  it('a new attempt in a worktree that was already there keeps what was left in it under a ref first', async () => {
+    const f = await loopFixture({ scenario: 'approve' });
+    // A retried task's worktree, with a person's edit and a new file in it.
+    await writeInto(f.input.worktree, { 'README.md': 'edited by hand\n', 'scratch.txt': 'untracked\n' });
+    const result = await f.run();
+    expect(result).toMatchObject({ exit: 'approved', savedRefs: [expect.stringMatching(/^refs\/ccx\/interrupted\/T-1\//)] });
+    const ref = result.savedRefs[0]!;
+    expect(await runGit(f.dir, ['show', `${ref}:README.md`])).toBe('edited by hand\n');
+    expect(await runGit(f.dir, ['show', `${ref}:scratch.txt`])).toBe('untracked\n');
+    expect(f.events).toContainEqual(expect.objectContaining({ type: 'worktree.restored', savedRef: ref }));
+  });
+
   it('refuses a checkpoint of another task or attempt', async () => {
     const f = await loopFixture({ scenario: 'approve' });
     const checkpoint = await stopAt(f, 'check');

@@ -29,6 +29,7 @@ export class BoardStore {
   private readonly parser = new BoardParser();
   private readonly parsed = new Map<string, ParsedBoard>();
   private rowCacheLoaded = false;
+  private writes: Promise<unknown> = Promise.resolve();
   /** The hash of the last content this store wrote. */
   lastWrittenHash: string | null = null;
 
@@ -76,10 +77,19 @@ export class BoardStore {
     if (rows !== null && this.options.rowCache !== undefined) await saveRowCache(this.options.rowCache, rows);
   }
 
-  async update(edit: BoardEdit): Promise<UpdateResult> {
-    const result = await updateBoard(this.paths, edit, (bytes) => this.parse(bytes));
-    if (result.changed) this.lastWrittenHash = result.hash;
-    return result;
+  /**
+   * Writes one edit at a time: this process's own writers (the daemon's workers) take turns here
+   * instead of contending for the lock file and redoing each other's compare-and-swap.
+   */
+  update(edit: BoardEdit): Promise<UpdateResult> {
+    const run = async () => {
+      const result = await updateBoard(this.paths, edit, (bytes) => this.parse(bytes));
+      if (result.changed) this.lastWrittenHash = result.hash;
+      return result;
+    };
+    const next = this.writes.then(run, run);
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 
   /** Sets ccx-owned fields of one row (a status transition and its bookkeeping). */

@@ -1,7 +1,7 @@
 import type { TaskRow } from '../../board/types.js';
 import { directionOf } from '../../board/direction.js';
 import { ensureBrief } from '../../brief/ensure.js';
-import { createTaskWorktree, requireBranch, resolveRef, taskBranch } from '../../git/index.js';
+import { createTaskWorktree, requireBranch, resolveRef, taskBranch, type TaskWorktree } from '../../git/index.js';
 import { git } from '../../git/run.js';
 import { runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
@@ -16,11 +16,18 @@ export interface Workspace {
   base: string;
 }
 
+/** How an attempt begins: after the last completed turn of a checkpoint, or in a worktree just checked out. */
+export interface AttemptStart {
+  resume?: AttemptCheckpoint;
+  /** This dispatch had git check the worktree out (it was not there already). */
+  worktreeCheckedOut?: boolean;
+}
+
 /**
  * A new attempt: `running` on the board and in the journal first (what the person waits to see),
  * then the worktree, created from exactly the base journalled (continuing the branch of a retried task).
  */
-export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung: LadderRung): Promise<Workspace> {
+export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung: LadderRung): Promise<{ workspace: Workspace; start: AttemptStart }> {
   const { host, row } = worker;
   const branch = taskBranch(row.id);
   const integrationHead = await requireBranch(host.repo, host.config.integration);
@@ -44,17 +51,17 @@ export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung:
     ...(row.brief === null ? { brief: `tasks/${row.id}.md` } : {}),
   });
   host.audit.write('task.dispatched', { task: row.id, attempt, branch: workspace.branch, worktree: workspace.worktree, tier: rung.alias, mode: row.mode });
-  await ensureWorktree(worker, workspace);
-  return workspace;
+  const { origin } = await ensureWorktree(worker, workspace);
+  return { workspace, start: { worktreeCheckedOut: origin !== 'reused' } };
 }
 
 /** The task's worktree, made again if it is missing (from its branch, or from the base for a new one). */
-export async function ensureWorktree(worker: TaskWorker, workspace: Workspace): Promise<void> {
-  await createTaskWorktree(worker.host.repo, { id: worker.id, path: workspace.worktree, integration: worker.host.config.integration, startPoint: workspace.base });
+export async function ensureWorktree(worker: TaskWorker, workspace: Workspace): Promise<TaskWorktree> {
+  return createTaskWorktree(worker.host.repo, { id: worker.id, path: workspace.worktree, integration: worker.host.config.integration, startPoint: workspace.base });
 }
 
 /** What runAttempt and runResolveTurn get for this task's attempt. */
-export async function attemptInput(worker: TaskWorker, attempt: number, rung: LadderRung, workspace: Workspace, resume?: AttemptCheckpoint): Promise<AttemptInput> {
+export async function attemptInput(worker: TaskWorker, attempt: number, rung: LadderRung, workspace: Workspace, start: AttemptStart = {}): Promise<AttemptInput> {
   const { host, row } = worker;
   const board = host.currentBoard();
   const current: TaskRow = board?.rows.find((candidate) => candidate.id === row.id) ?? row;
@@ -87,14 +94,15 @@ export async function attemptInput(worker: TaskWorker, attempt: number, rung: La
     turnTimeoutMs: host.services.env.turnTimeoutMs,
     signal: worker.controller.signal,
     spentUsd: facts.costUsd,
-    ...(resume === undefined ? {} : { resume }),
+    ...(start.resume === undefined ? {} : { resume: start.resume }),
+    ...(start.worktreeCheckedOut === true ? { worktreeCheckedOut: true } : {}),
     hooks: loopHooks({ host, journal: worker.journal, id: row.id, attempt, status: worker.status, signal: worker.controller.signal, afterCheckpoint: () => worker.afterCheckpoint() }),
   };
 }
 
 /** Runs one attempt to its end and journals how it ended. */
-export async function runOneAttempt(worker: TaskWorker, attempt: number, rung: LadderRung, workspace: Workspace, resume?: AttemptCheckpoint): Promise<AttemptResult> {
-  const result = await runAttempt(await attemptInput(worker, attempt, rung, workspace, resume));
+export async function runOneAttempt(worker: TaskWorker, attempt: number, rung: LadderRung, workspace: Workspace, start: AttemptStart = {}): Promise<AttemptResult> {
+  const result = await runAttempt(await attemptInput(worker, attempt, rung, workspace, start));
   await appendJournal(worker.journal, {
     type: 'attempt-ended',
     attempt,

@@ -1,7 +1,7 @@
-import { decideNextAttempt, rungFor, type AttemptExit, type AttemptResult, type LadderRung } from '../../loop/index.js';
+import { decideNextAttempt, rungFor, type AttemptCheckpoint, type AttemptExit, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { reapLeftovers } from '../journal/reap.js';
-import { dispatchAttempt, ensureWorktree, runOneAttempt, type Workspace } from './attempt-step.js';
+import { dispatchAttempt, ensureWorktree, runOneAttempt, type AttemptStart, type Workspace } from './attempt-step.js';
 import type { Ending } from './finish.js';
 import { mergeStep } from './merge-step.js';
 import { WorkerStop, type TaskWorker } from './task-worker.js';
@@ -39,8 +39,8 @@ export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
   }
   // Gone (removed by hand, or the daemon stopped before making it): made again from the branch.
   if (!(await fileExists(workspace.worktree))) await ensureWorktree(worker, workspace);
-  const checkpoint = facts.checkpoint === null ? undefined : (facts.checkpoint as Parameters<typeof runOneAttempt>[4]);
-  const result = await runOneAttempt(worker, facts.attempt, rung, workspace, checkpoint);
+  const start: AttemptStart = facts.checkpoint === null ? {} : { resume: facts.checkpoint as AttemptCheckpoint };
+  const result = await runOneAttempt(worker, facts.attempt, rung, workspace, start);
   const next = await afterAttempt(worker, result, facts.attempt, rung, workspace, false);
   return next.kind === 'end' ? next.ending : continueTask(worker, facts.attempt + 1, next.rung);
 }
@@ -48,8 +48,8 @@ export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
 /** Attempts from `attempt` on, until one ends the task. */
 async function continueTask(worker: TaskWorker, attempt: number, rung: LadderRung): Promise<Ending | null> {
   for (;;) {
-    const workspace = await dispatchAttempt(worker, attempt, rung);
-    const result = await runOneAttempt(worker, attempt, rung, workspace);
+    const { workspace, start } = await dispatchAttempt(worker, attempt, rung);
+    const result = await runOneAttempt(worker, attempt, rung, workspace, start);
     const next = await afterAttempt(worker, result, attempt, rung, workspace, false);
     if (next.kind === 'end') return next.ending;
     attempt += 1;

@@ -13,9 +13,13 @@ const STAT_MAX_FILES = 200;
 
 /** What the task branch changed: base..head, as a stat and a patch. */
 export async function diffSince(repo: GitRepo, input: { worktree: string; base: string; head: string }): Promise<BranchDiff> {
+  // A branch with no commit of its own yet (a task's first turn) has nothing to show.
+  if (input.base === input.head) return { stat: '', patch: '' };
   const options = { cwd: input.worktree, readOnly: true };
   const range = [input.base, input.head, '--'];
-  const stat = await git(repo, ['diff', ...DIFF_OPTIONS, `--stat=120`, `--stat-count=${STAT_MAX_FILES}`, ...range], options);
-  const patch = await git(repo, ['diff', ...DIFF_OPTIONS, ...range], options);
+  const [stat, patch] = await Promise.all([
+    git(repo, ['diff', ...DIFF_OPTIONS, `--stat=120`, `--stat-count=${STAT_MAX_FILES}`, ...range], options),
+    git(repo, ['diff', ...DIFF_OPTIONS, ...range], options),
+  ]);
   return { stat: stat.stdout, patch: patch.stdout };
 }

@@ -21,15 +21,17 @@ export interface ScopeOverlap {
  * files (default: git ls-files each time; the scheduler passes one that remembers them).
  */
 export async function scopesOverlap(repo: GitRepo, a: Scope, b: Scope, tracked: (scope: Scope) => Promise<string[]> = (scope) => trackedInScope(repo, scope)): Promise<ScopeOverlap> {
+  const wholeRepo = isWholeRepository(a) || isWholeRepository(b);
+  // No path at all can be in both (exact, see staticScopeOverlap), so no tracked one is: git need not list them.
+  const globs = wholeRepo ? null : staticScopeOverlap(a, b);
+  if (globs !== null && !globs.overlap) return { overlap: false, reason: 'none', files: [] };
   const [inA, inB] = await Promise.all([tracked(a), tracked(b)]);
   const inBSet = new Set(inB);
   const files = inA.filter((path) => inBSet.has(path)).sort();
   const example = files[0];
-  if (isWholeRepository(a) || isWholeRepository(b)) return withExample({ overlap: true, reason: 'whole-repo', files }, example);
+  if (wholeRepo) return withExample({ overlap: true, reason: 'whole-repo', files }, example);
   if (files.length > 0) return withExample({ overlap: true, reason: 'tracked', files }, example);
-  const globs = staticScopeOverlap(a, b);
-  if (globs.overlap) return withExample({ overlap: true, reason: 'glob', files }, globs.example);
-  return { overlap: false, reason: 'none', files };
+  return withExample({ overlap: true, reason: 'glob', files }, globs?.example);
 }
 
 function withExample(overlap: ScopeOverlap, example: string | undefined): ScopeOverlap {

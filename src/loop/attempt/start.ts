@@ -66,7 +66,8 @@ export async function startEngine(input: AttemptInput, initial: (head: string) =
 
 /**
  * Announces the attempt, then puts the worktree back at the state's head, whatever an interrupted
- * turn (or a person) left there saved under refs/ccx/interrupted/ first.
+ * turn (or a person) left there saved under refs/ccx/interrupted/ first. A new attempt in a
+ * worktree git has just checked out at that head is already there.
  */
 export async function beginAttempt(engine: Engine): Promise<void> {
   const { input, state } = engine;
@@ -74,6 +75,7 @@ export async function beginAttempt(engine: Engine): Promise<void> {
     type: 'attempt.started', task: input.task.id, attempt: input.task.attempt, mode: input.task.mode, maxCycles: engine.maxCycles,
     rung: input.rung.alias, resumed: input.resume !== undefined, step: state.step, cycle: state.cycle,
   });
+  if (input.worktreeCheckedOut === true && input.resume === undefined) return;
   const head = await resolveRef(input.repo, 'HEAD', input.worktree);
   const saved = await saveLeftovers(input.repo, { worktree: input.worktree, keep: state.head, ref: leftoversRef(input.task.id), message: `${input.task.id} a${input.task.attempt}: leftovers of an interrupted turn` });
   if (saved !== null) state.savedRefs.push(saved.ref);

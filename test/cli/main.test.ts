@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { CLI_PATH, isolatedEnv, runCli } from '../helpers/cli.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { testdir } from '../helpers/testdir.js';
 
@@ -10,6 +12,13 @@ describe('ccx command line', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Usage: ccx <command> [options]');
     expect(result.stdout).toContain('where');
+  });
+
+  // npx runs the built file itself through a link it may have made for an earlier checkout at this
+  // path, so the build (not npm's linking) must leave it executable.
+  it.skipIf(process.platform === 'win32')('runs as a program straight from the build, with no node in front', async () => {
+    const { stdout } = await promisify(execFile)(CLI_PATH, ['--help'], { cwd: await testdir() });
+    expect(stdout).toContain('Usage: ccx <command> [options]');
   });
 
   it('exits 2 with the fix on an unknown command', async () => {

@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -191,6 +191,13 @@ async function onCpuNs(pid) {
   return total;
 }
 
+/** CPU ticks of this process's children that have ended and been reaped (cutime, cstime): a finished daemon and all it ran. */
+async function reapedChildrenCpuTicks() {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16, 17)
+}
+
 async function cpuTicks(pid) {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -214,7 +221,7 @@ async function rssMb(pid) {
 async function parallelEfficiency(dir, daemons) {
   // The same 8 tasks one at a time: how much of ccx's own work runs side by side is the scaling figure.
   const serial = await runTasks(join(dir, 'serial'), daemons, 1);
-  const { wallMs, events, startedAt, left } = await runTasks(join(dir, 'parallel'), daemons, PARALLEL);
+  const { wallMs, events, startedAt, cpuS, left } = await runTasks(join(dir, 'parallel'), daemons, PARALLEL);
   const ids = Array.from({ length: PARALLEL_TASKS }, (_, index) => index + 1);
   const at = (event) => Date.parse(event.time);
   const taskMs = PARALLEL_TASKS === 0 ? 0 : TURNS_PER_TASK * TURN_MS;
@@ -251,7 +258,11 @@ async function parallelEfficiency(dir, daemons) {
     median_agent_turns_ms: median(perTask.map((task) => task.agentMs)),
     median_agent_process_overhead_ms: median(perTask.map((task) => task.agentMs - task.turns * TURN_MS)),
     median_ccx_in_task_ms: median(perTask.map((task) => task.spanMs - task.agentMs)),
-    measured_as: 'wall: spawn of `ccx daemon --once` to its exit; scaling: the same tasks at parallel 1 (serial_wall) over parallel × wall; spans from the audit log (task.dispatched → task.finished; turn.finished duration_ms for agent time, which includes starting the scripted agent\'s node); per_task_overhead = (wall − ideal) / 2 batches',
+    // CPU of the daemon and everything it ran (git, the agents' node): on a small machine, the bound.
+    cpu_s: round(cpuS, 2),
+    serial_cpu_s: round(serial.cpuS, 2),
+    cpus: availableParallelism(),
+    measured_as: 'wall: spawn of `ccx daemon --once` to its exit; scaling: the same tasks at parallel 1 (serial_wall) over parallel × wall; cpu: utime+stime of the daemon and all it ran (reaped children of the bench); spans from the audit log (task.dispatched → task.finished; turn.finished duration_ms for agent time, which includes starting the scripted agent\'s node); per_task_overhead = (wall − ideal) / 2 batches',
     processes_left: serial.left + left,
   };
 }
@@ -264,6 +275,7 @@ async function runTasks(dir, daemons, parallel) {
   const ids = Array.from({ length: PARALLEL_TASKS }, (_, index) => index + 1);
   await writeFile(paths.board, boardText(ids.map((n) => `- id: T-${n}\n  title: "part ${n}"\n  status: pending\n  scope:\n    include: ["part${n}/**"]\n  brief: tasks/T-${n}.md\n`)));
   for (const n of ids) await writeFile(join(paths.tasks, `T-${n}.md`), brief(n, { [`part${n}/file.txt`]: `part ${n}\n` }, TURN_MS));
+  const ticksBefore = await reapedChildrenCpuTicks();
   const started = process.hrtime.bigint();
   const startedAt = Date.now();
   const daemon = startDaemon(dataHome, ['--once'], { CCX_MAX_WORKERS: String(parallel) });
@@ -271,11 +283,12 @@ async function runTasks(dir, daemons, parallel) {
   const code = await daemon.exited(120_000);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const stopped = await daemon.stop();
+  const cpuS = ((await reapedChildrenCpuTicks()) - ticksBefore) / CLOCK_TICKS;
   if (code !== 0) throw new Error(`bench: ccx daemon --once exited ${code}\n${daemon.output()}`);
   const events = await readAudit(paths.audit);
   const merged = events.filter((event) => event.event === 'task.finished' && event.status === 'merged').length;
   if (merged !== PARALLEL_TASKS) throw new Error(`bench: ${merged} of ${PARALLEL_TASKS} tasks merged\n${daemon.output()}`);
-  return { wallMs, events, startedAt, left: stopped.left };
+  return { wallMs, events, startedAt, cpuS, left: stopped.left };
 }
 
 // ---------------------------------------------------------------------------------------------

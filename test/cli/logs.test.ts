@@ -16,6 +16,25 @@ async function initialised(): Promise<{ repo: string; env: NodeJS.ProcessEnv; au
   return { repo, env, audit: join(init.stdout.trim(), 'audit.jsonl') };
 }
 
+/** `ccx logs <args>` left running, its output collected; killed when the test ends if still alive. */
+function follow(args: readonly string[], repo: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [CLI_PATH, 'logs', ...args], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  /** Waits up to 15 s for `text` in the chosen output, then asserts it is there. */
+  const waitFor = async (text: string, stream: 'stdout' | 'stderr' = 'stdout') => {
+    const deadline = Date.now() + 15_000;
+    while (!output[stream].includes(text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(output[stream], `waiting for ${text}; stderr: ${output.stderr}`).toContain(text);
+  };
+  return { child, output, exited, waitFor };
+}
+
 describe('ccx logs', () => {
   it('pretty-prints the audit log, skipping lines that do not parse and saying how many', async () => {
     const { repo, env, audit } = await initialised();
@@ -74,24 +93,11 @@ describe('ccx logs', () => {
   it('-f prints what is appended, through truncation and replacement, and stops cleanly on SIGINT', { timeout: 60_000 }, async () => {
     const { repo, env, audit } = await initialised();
     await writeFile(audit, Array.from({ length: 30 }, (_, index) => line('2025-03-10T08:00:00.000Z', 'limit.resumed', { agent: `old-${index}` })).join(''));
-    const child = spawn(process.execPath, [CLI_PATH, 'logs', '-f'], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const waitFor = async (text: string) => {
-      const deadline = Date.now() + 15_000;
-      while (!stdout.includes(text) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(stdout, `waiting for ${text}; stderr: ${stderr}`).toContain(text);
-    };
+    const { child, output, exited, waitFor } = follow(['-f'], repo, env);
 
     await waitFor('old-29');
-    expect(stdout).not.toContain('old-9 '); // only the last 20 before following
-    expect(stdout).toContain('old-10');
+    expect(output.stdout).not.toContain('old-9 '); // only the last 20 before following
+    expect(output.stdout).toContain('old-10');
 
     const log = openAuditLog(audit, { repo });
     log.write('limit.paused', { agent: 'claude', until: '2025-03-10T13:00:00.000Z', reason: 'usage limit' });
@@ -114,32 +120,23 @@ describe('ccx logs', () => {
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(stderr).toContain('audit.jsonl was truncated: reading it from the start.');
-    expect(stderr).toContain('audit.jsonl was replaced: reading the new file from the start.');
-    expect(stderr).toContain('1 line of the audit log did not parse and was skipped.');
+    expect(output.stderr).toContain('audit.jsonl was truncated: reading it from the start.');
+    expect(output.stderr).toContain('audit.jsonl was replaced: reading the new file from the start.');
+    expect(output.stderr).toContain('1 line of the audit log did not parse and was skipped.');
   });
 
   it('-f waits for a log that does not exist yet', { timeout: 60_000 }, async () => {
     const { repo, env, audit } = await initialised();
-    const child = spawn(process.execPath, [CLI_PATH, 'logs', '-f', '--task', 'T-9'], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 15_000;
-    while (!stderr.includes('Waiting for records') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    const { child, output, exited, waitFor } = follow(['-f', '--task', 'T-9'], repo, env);
+    await waitFor('Waiting for records', 'stderr');
     const log = openAuditLog(audit, { repo });
     log.write('task.cancelled', { task: 'T-8', branch: 'ccx/T-8' });
     log.write('task.cancelled', { task: 'T-9', branch: 'ccx/T-9', stopped: true });
     log.close();
-    while (!stdout.includes('ccx/T-9') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    await waitFor('ccx/T-9');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stdout).toContain('task.cancelled    branch ccx/T-9 kept · worker stopped');
-    expect(stdout).not.toContain('T-8');
+    expect(output.stdout).toContain('task.cancelled    branch ccx/T-9 kept · worker stopped');
+    expect(output.stdout).not.toContain('T-8');
   });
 });

@@ -24,6 +24,6 @@ export type { Scope } from './scope/types.js';
 export { validatePathspecs, type PathspecCheck } from './scope/validate.js';
 export { createTaskWorktree, type CreateWorktreeInput, type TaskWorktree } from './worktree/create.js';
 export { isLoopId, requireTaskId, taskBranch } from './worktree/ids.js';
-export { dirtyPaths, restoreWorktree, saveLeftovers, type SavedLeftovers } from './worktree/leftovers.js';
+export { dirtyPaths, restoreWorktree, saveLeftovers, worktreeHead, type SavedLeftovers } from './worktree/leftovers.js';
 export { findOrphans, listCcxWorkspaces, type CcxWorkspaces } from './worktree/orphans.js';
 export { removeTaskWorkspace, type RemovedWorkspace } from './worktree/remove.js';

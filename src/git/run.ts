@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { CcxError, errnoCode } from '../errors.js';
+import { pinTaskWorktree } from './worktree/pin.js';
 
 /** A repository as ccx drives it: the main checkout and the common .git folder all worktrees share. */
 export interface GitRepo {
@@ -24,6 +25,14 @@ export interface GitCallOptions {
   readOnly?: boolean;
   /** How long to keep retrying while another process holds a git lock. */
   lockWaitMs?: number;
+  /**
+   * `cwd` is a task's worktree: the call runs with GIT_DIR and GIT_WORK_TREE pinned to the
+   * worktree git made, checked first (see pinTaskWorktree), so an agent that rewrote the
+   * worktree's `.git` file cannot point ccx at another checkout's index.
+   */
+  taskWorktree?: boolean;
+  /** How long the call may run before it is stopped with everything it started (default: by kind, see gitTimeoutMs). */
+  timeoutMs?: number;
 }
 
 export interface GitResult {
@@ -59,9 +68,16 @@ const queues = new Map<string, Promise<unknown>>();
  * do not wait for each other. A read-only call takes no lock at all (optional locks are off for it).
  */
 export function git(repo: GitRepo, args: readonly string[], options: GitCallOptions): Promise<GitResult> {
-  if (options.readOnly === true) return gitWithLockRetry(args, options);
+  const run = options.taskWorktree === true ? () => pinned(repo, args, options) : () => gitWithLockRetry(args, options);
+  if (options.readOnly === true) return run();
   const key = options.cwd === repo.root ? repo.commonDir : `${repo.commonDir}\u0000${options.cwd}`;
-  return queued(key, () => gitWithLockRetry(args, options));
+  return queued(key, run);
+}
+
+/** Checks the worktree is still the one git made for this repository, then runs the call pinned to it. */
+async function pinned(repo: GitRepo, args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  const { gitDir, workTree } = await pinTaskWorktree(repo, options.cwd);
+  return gitWithLockRetry(args, { ...options, env: { ...options.env, GIT_DIR: gitDir, GIT_WORK_TREE: workTree } });
 }
 
 function queued(key: string, run: () => Promise<GitResult>): Promise<GitResult> {
@@ -106,22 +122,54 @@ async function gitWithLockRetry(args: readonly string[], options: GitCallOptions
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
 /**
- * One git process: no shell, the input written to its stdin, both outputs collected. Plain
- * child_process, not execa: a git call is the hottest path ccx has (a command makes a few, a task a
- * few dozen), and execa's load time alone was a third of a short command's.
+ * ccx's own git calls run none of the repository's hooks (a person's post-checkout hook could take
+ * minutes or never end): hooks are looked up under this path, where no file can exist (git finds
+ * no `/dev/null/<hook>` and runs nothing). Agents' own git calls are theirs and keep the hooks.
+ */
+export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'] as const;
+
+/** Calls that write or read a whole tree (a checkout, a merge, a status of every file) get longer. */
+const TREE_COMMANDS = new Set(['worktree', 'merge', 'merge-tree', 'reset', 'clean', 'add', 'status', 'read-tree', 'checkout', 'switch']);
+export const GIT_TREE_TIMEOUT_MS = 10 * 60_000;
+export const GIT_CALL_TIMEOUT_MS = 2 * 60_000;
+
+/** How long a git call of this kind may run before ccx stops it. */
+export function gitTimeoutMs(args: readonly string[]): number {
+  return TREE_COMMANDS.has(args[0] ?? '') ? GIT_TREE_TIMEOUT_MS : GIT_CALL_TIMEOUT_MS;
+}
+
+/**
+ * One git process: no shell, hooks off, the input written to its stdin, both outputs collected.
+ * It runs in a process group of its own, so a call past its time limit is stopped together with
+ * whatever it started (a filter, a credential helper). Plain child_process, not execa: a git call
+ * is the hottest path ccx has (a command makes a few, a task a few dozen), and execa's load time
+ * alone was a third of a short command's.
  */
 function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: gitEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...NO_HOOKS, ...args], { cwd: options.cwd, env: gitEnv(options), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let bytes = 0;
     let overflow = false;
+    let timedOut = false;
+    const timeoutMs = options.timeoutMs ?? gitTimeoutMs(args);
+    const stopGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stopGroup();
+    }, timeoutMs);
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > MAX_OUTPUT_BYTES && !overflow) {
         overflow = true;
-        child.kill('SIGKILL');
+        stopGroup();
       }
       if (!overflow) into.push(chunk);
     };
@@ -131,6 +179,7 @@ function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<G
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     child.on('error', (error) => {
+      clearTimeout(timer);
       if (errnoCode(error) === 'ENOENT') {
         reject(new CcxError('GIT_FAILED', `git could not be started in ${options.cwd}: the git binary or the folder does not exist.`, {
           hint: 'Install git 2.38 or newer and check that the folder exists.',
@@ -140,7 +189,18 @@ function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<G
         reject(error);
       }
     });
+    // A stopped call settles when git exits: something it started may hold its pipes open.
+    child.on('exit', () => {
+      if (!timedOut) return;
+      child.stdout.destroy();
+      child.stderr.destroy();
+      reject(new CcxError('GIT_TIMEOUT', `git ${summariseArgs(args)} in ${options.cwd} did not finish within ${Math.round(timeoutMs / 1000)} s, so ccx stopped it and everything it started.`, {
+        hint: 'Something git runs (a filter, an fsmonitor, a credential helper) or a slow disk holds it up: check the repository\'s git config, then retry.',
+      }));
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return;
       if (overflow) {
         reject(new CcxError('GIT_FAILED', `git ${summariseArgs(args)} in ${options.cwd} wrote more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB, so ccx stopped it.`));
       } else if (code === null) {

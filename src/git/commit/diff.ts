@@ -15,7 +15,7 @@ const STAT_MAX_FILES = 200;
 export async function diffSince(repo: GitRepo, input: { worktree: string; base: string; head: string }): Promise<BranchDiff> {
   // A branch with no commit of its own yet (a task's first turn) has nothing to show.
   if (input.base === input.head) return { stat: '', patch: '' };
-  const options = { cwd: input.worktree, readOnly: true };
+  const options = { cwd: input.worktree, taskWorktree: true, readOnly: true };
   const range = [input.base, input.head, '--'];
   const [stat, patch] = await Promise.all([
     git(repo, ['diff', ...DIFF_OPTIONS, `--stat=120`, `--stat-count=${STAT_MAX_FILES}`, ...range], options),

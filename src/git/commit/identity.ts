@@ -11,8 +11,8 @@ const IDENTITY_KEYS = '^(user|author|committer)\\.(name|email)$';
  * committer.*, or EMAIL for an email) sets, so a configured identity always wins. Git's own guess
  * from the host name is not used: it fails or invents an address depending on the machine.
  */
-export async function identityEnv(repo: GitRepo, cwd: string): Promise<Record<string, string>> {
-  const result = await git(repo, ['config', '-z', '--get-regexp', IDENTITY_KEYS], { cwd, readOnly: true, allowExitCodes: [1] });
+export async function identityEnv(repo: GitRepo, cwd: string, taskWorktree = false): Promise<Record<string, string>> {
+  const result = await git(repo, ['config', '-z', '--get-regexp', IDENTITY_KEYS], { cwd, taskWorktree, readOnly: true, allowExitCodes: [1] });
   const config = new Map<string, string>();
   for (const entry of result.stdout.split('\0')) {
     const newline = entry.indexOf('\n');

@@ -25,7 +25,7 @@ export type TurnCommit =
  * second parent and the merge state is ended, as `git commit` would.
  */
 export async function commitTurn(repo: GitRepo, input: CommitTurnInput): Promise<TurnCommit> {
-  const options: GitCallOptions = { cwd: input.worktree, ...(input.lockWaitMs === undefined ? {} : { lockWaitMs: input.lockWaitMs }) };
+  const options: GitCallOptions = { cwd: input.worktree, taskWorktree: true, ...(input.lockWaitMs === undefined ? {} : { lockWaitMs: input.lockWaitMs }) };
   await git(repo, ['add', '--all'], options);
   const state = await worktreeState(repo, options, input);
   const { stdout: treeOut } = await git(repo, ['write-tree'], options);
@@ -39,7 +39,7 @@ export async function commitTurn(repo: GitRepo, input: CommitTurnInput): Promise
   if (tree === state.tree && mergeHead === null) return { empty: true, head: state.head };
   const parents = mergeHead === null ? [state.head] : [state.head, mergeHead];
   const message = input.message.endsWith('\n') ? input.message : `${input.message}\n`;
-  const env = await identityEnv(repo, input.worktree);
+  const env = await identityEnv(repo, input.worktree, true);
   const commitArgs = ['commit-tree', '--no-gpg-sign', tree, ...parents.flatMap((parent) => ['-p', parent])];
   const sha = (await git(repo, commitArgs, { ...options, env, input: message })).stdout.trim();
   await git(repo, ['update-ref', '-m', `ccx: ${firstLine(message)}`, 'HEAD', sha, state.head], options);

@@ -16,7 +16,7 @@ export interface OutOfScopeInput {
  */
 export async function outOfScopePaths(repo: GitRepo, input: OutOfScopeInput): Promise<string[]> {
   const diff = ['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', input.base, input.head, '--'];
-  const options = { cwd: input.worktree, env: SCOPE_GIT_ENV, readOnly: true };
+  const options = { cwd: input.worktree, taskWorktree: true, env: SCOPE_GIT_ENV, readOnly: true };
   const changed = splitNul((await git(repo, diff, options)).stdout);
   if (changed.length === 0) return [];
   if (isWholeRepository(input.scope) && input.scope.exclude.length === 0) return [];

@@ -1,4 +1,4 @@
-import { resolveRef, restoreWorktree, saveLeftovers, taskBranch } from '../../git/index.js';
+import { restoreWorktree, saveLeftovers, taskBranch, worktreeHead } from '../../git/index.js';
 import { CcxError } from '../../errors.js';
 import { ensureDir } from '../../fs/atomic-write.js';
 import { Ledger } from '../artifacts/ledger.js';
@@ -42,7 +42,7 @@ export function freshCheckpoint(input: AttemptInput, head: string, start: { cycl
 export async function startEngine(input: AttemptInput, initial: (head: string) => AttemptCheckpoint): Promise<Engine> {
   await ensureDir(input.runDir);
   const branch = taskBranch(input.task.id);
-  const head = await resolveRef(input.repo, 'HEAD', input.worktree);
+  const head = await worktreeHead(input.repo, input.worktree);
   if (head === null) throw new CcxError('WORKTREE_INVALID', `the worktree ${input.worktree} has no commit checked out.`, { hint: 'Recreate the task worktree and retry.' });
   const resume = input.resume;
   if (resume !== undefined && (resume.task !== input.task.id || resume.attempt !== input.task.attempt || resume.version !== 1)) {
@@ -76,7 +76,7 @@ export async function beginAttempt(engine: Engine): Promise<void> {
     rung: input.rung.alias, resumed: input.resume !== undefined, step: state.step, cycle: state.cycle,
   });
   if (input.worktreeCheckedOut === true && input.resume === undefined) return;
-  const head = await resolveRef(input.repo, 'HEAD', input.worktree);
+  const head = await worktreeHead(input.repo, input.worktree);
   const saved = await saveLeftovers(input.repo, { worktree: input.worktree, keep: state.head, ref: leftoversRef(input.task.id), message: `${input.task.id} a${input.task.attempt}: leftovers of an interrupted turn` });
   if (saved !== null) state.savedRefs.push(saved.ref);
   // Always: it also ends a merge an interrupted resolve turn left in progress.

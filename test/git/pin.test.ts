@@ -1,0 +1,82 @@
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitTurn } from '../../src/git/commit/turn.js';
+import { dirtyPaths } from '../../src/git/worktree/leftovers.js';
+import { engineRepo, messageOf } from '../helpers/engine.js';
+import { runGit } from '../helpers/gitdir.js';
+import { loopFixture } from '../helpers/loop.js';
+import { testdir } from '../helpers/testdir.js';
+
+/** An implementer that does what a careless agent might: points its worktree's .git at the main repository, then edits. */
+const REWRITING_AGENT = `
+import { readFileSync, writeFileSync } from 'node:fs';
+writeFileSync('.git', 'gitdir: ' + readFileSync(new URL('./main-git', import.meta.url), 'utf8') + '\\n');
+writeFileSync('agent.txt', 'the agent was here\\n');
+console.log('done');
+`;
+
+/** What the person's index and checkout hold: every staged entry and the status. */
+async function personState(dir: string): Promise<{ index: string; status: string; indexBytes: Buffer }> {
+  return {
+    index: await runGit(dir, ['ls-files', '--stage']),
+    status: await runGit(dir, ['status', '--porcelain']),
+    indexBytes: await readFile(join(dir, '.git', 'index')),
+  };
+}
+
+describe('task worktrees are pinned: an agent cannot point ccx at the person\'s checkout', () => {
+  it('an implementer that rewrites its .git file fails the turn, and the person\'s staged file stays staged', async () => {
+    const agentDir = await testdir({ 'rewrite.mjs': REWRITING_AGENT });
+    const f = await loopFixture({
+      files: { 'README.md': '# test\n', 'notes.txt': 'notes\n' },
+      agents: { implementer: { type: 'command', argv: [process.execPath, join(agentDir, 'rewrite.mjs')], killGraceMs: 300 } },
+    });
+    // The fixture's repository is only known now: the agent reads its .git path from a file beside it.
+    await writeFile(join(agentDir, 'main-git'), join(f.dir, '.git'));
+    // The person's own work in progress: one staged file, one edit not staged.
+    await writeFile(join(f.dir, 'staged.txt'), 'mine, staged\n');
+    await runGit(f.dir, ['add', 'staged.txt']);
+    await writeFile(join(f.dir, 'notes.txt'), 'notes, edited\n');
+    const before = await personState(f.dir);
+    expect(before.status).toBe(' M notes.txt\nA  staged.txt\n');
+
+    const result = await f.run();
+
+    const after = await personState(f.dir);
+    expect(after.status).toBe(before.status);
+    expect(after.index).toBe(before.index);
+    expect(after.indexBytes.equals(before.indexBytes)).toBe(true);
+    expect(result.exit).toBe('error');
+    expect(messageOf({ message: result.message }, { [f.dir]: '<repo>', [f.input.worktree]: '<worktree>' })).toMatch(
+      /^The implement step of cycle 1 failed: the \.git file of the worktree <worktree> was rewritten: it points at <repo>\/\.git instead of .*\/\.git\/worktrees\/T-1, the git folder ccx made for it \(an agent changed it, perhaps to reach another checkout\); ccx ran no git command there\./,
+    );
+    expect(await runGit(f.dir, ['rev-parse', 'ccx/T-1'])).toBe(await runGit(f.dir, ['rev-parse', 'main']));
+  });
+
+  it('a .git file turned into a link, a folder or garbage is refused before git runs', async () => {
+    const { repo, task, dir } = await engineRepo({ 'a.txt': 'a\n' });
+    const { path } = await task('T-1');
+    const pointer = await readFile(join(path, '.git'), 'utf8');
+    await writeFile(join(path, 'a.txt'), 'changed\n');
+
+    await rm(join(path, '.git'));
+    await symlink(join(dir, '.git'), join(path, '.git'));
+    await expect(commitTurn(repo, { worktree: path, message: 'T-1 a1 c1 implementer' })).rejects.toThrow(/the \.git file of the worktree .* is now a symbolic link \(an agent changed it\)/);
+
+    await rm(join(path, '.git'));
+    await writeFile(join(path, '.git'), 'not a pointer\n');
+    await expect(dirtyPaths(repo, path)).rejects.toThrow(/no longer holds a gitdir: line/);
+
+    await writeFile(join(path, '.git'), pointer);
+    expect(await dirtyPaths(repo, path)).toEqual(['a.txt']);
+    expect(await runGit(dir, ['status', '--porcelain'])).toBe('');
+  });
+
+  it('a worktree git no longer knows (its admin folder pointed elsewhere) is refused', async () => {
+    const { repo, task, dir } = await engineRepo({ 'a.txt': 'a\n' });
+    const { path } = await task('T-1');
+    await writeFile(join(dir, '.git', 'worktrees', 'T-1', 'gitdir'), '/somewhere/else/.git\n');
+    await expect(dirtyPaths(repo, path)).rejects.toThrow(/is not a worktree git knows in .*: no folder under .* points back at it/);
+  });
+});

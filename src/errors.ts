@@ -29,6 +29,7 @@ export type CcxErrorCode =
   | 'WORKTREE_REMOVED'
   | 'MERGE_CONFLICT'
   | 'MERGE_RACE'
+  | 'MERGE_BASE_MOVED'
   | 'AGENT_FAILED'
   | 'AGENT_MISSING'
   | 'AGENT_LIMITED'

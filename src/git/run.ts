@@ -58,6 +58,20 @@ const INHERITED_GIT_VARIABLES = [
 ];
 const LOCK_FILE_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
 
+/** Another git process held a lock for longer than the call would wait: `lock` names the file. */
+export class GitLockedError extends CcxError {
+  constructor(
+    args: readonly string[],
+    cwd: string,
+    readonly lock: string,
+  ) {
+    super('GIT_LOCKED', `git ${args[0] ?? ''} in ${cwd} could not run: ${lock} exists, so another git process holds the lock.`, {
+      hint: `Wait for the other git command to finish. If no git process is running, remove ${lock} yourself; ccx never deletes a git lock.`,
+    });
+    this.name = 'GitLockedError';
+  }
+}
+
 const queues = new Map<string, Promise<unknown>>();
 
 /**
@@ -109,9 +123,7 @@ async function gitWithLockRetry(args: readonly string[], options: GitCallOptions
       throw gitFailure(args, options.cwd, result);
     }
     if (Date.now() + wait > deadline) {
-      throw new CcxError('GIT_LOCKED', `git ${args[0] ?? ''} in ${options.cwd} could not run: ${lock[1]} exists, so another git process holds the lock.`, {
-        hint: `Wait for the other git command to finish. If no git process is running, remove ${lock[1]} yourself; ccx never deletes a git lock.`,
-      });
+      throw new GitLockedError(args, options.cwd, lock[1] as string);
     }
     await sleep(wait);
     wait = Math.min(wait * 2, LOCK_RETRY_MAX_MS);

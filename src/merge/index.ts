@@ -4,4 +4,5 @@ export { squashMessage, squashSubject, TASK_TRAILER, type SquashMessageInput } f
 export type { FileOverride } from './override.js';
 export { readFileAtRev } from './read-file.js';
 export { mergeIntegrationIntoTask, type ResolveStart } from './resolve.js';
-export { squashMerge, MAX_MERGE_ATTEMPTS, type SquashMergeInput, type SquashMergeResult } from './squash.js';
+export { squashMerge, MAX_MERGE_ATTEMPTS, type BaseMovedWait, type SquashMergeInput, type SquashMergeResult } from './squash.js';
+export { baseMovedNote, droppedCommits, type DroppedCommit } from './base.js';

@@ -8,7 +8,7 @@ export type LandOutcome =
   | { status: 'landed'; checkout: string | null }
   /** The integration branch is no longer at `from`: rebuild the commit and try again. */
   | { status: 'moved' }
-  | { status: 'waiting'; checkout: string; files: string[]; operation: LocalBlockers['operation'] | 'rebasing' | 'bisecting'; detail?: string };
+  | { status: 'waiting'; reason: 'dirty-checkout'; checkout: string; files: string[]; operation: LocalBlockers['operation'] | 'rebasing' | 'bisecting'; detail?: string };
 
 /** Options for the fast-forward in a person's checkout: refuse rather than overwrite, never stash, never prompt. */
 const FAST_FORWARD = ['merge', '--ff-only', '--no-edit', '--no-stat', '--quiet', '--no-overwrite-ignore', '--no-autostash', '--no-verify-signatures'];
@@ -32,9 +32,9 @@ export async function landCommit(repo: GitRepo, integration: string, from: strin
   }
   // git keeps a branch that is being rebased or bisected; moving it would be undone or lost.
   const busy = [checkout, ...others].find((candidate) => candidate.how !== 'checked-out');
-  if (busy !== undefined) return { status: 'waiting', checkout: busy.path, files: [], operation: busy.how === 'rebasing' ? 'rebasing' : 'bisecting' };
+  if (busy !== undefined) return { status: 'waiting', reason: 'dirty-checkout', checkout: busy.path, files: [], operation: busy.how === 'rebasing' ? 'rebasing' : 'bisecting' };
   const blockers = await localBlockers(repo, checkout, from, to);
-  if (blockers.files.length > 0 || blockers.operation !== null) return { status: 'waiting', checkout: checkout.path, ...blockers };
+  if (blockers.files.length > 0 || blockers.operation !== null) return { status: 'waiting', reason: 'dirty-checkout', checkout: checkout.path, ...blockers };
   if ((await resolveRef(repo, ref)) !== from) return { status: 'moved' };
   const merge = await git(repo, [...FAST_FORWARD, to], { cwd: checkout.path, allowExitCodes: [1, 128] });
   const now = await resolveRef(repo, ref);
@@ -42,5 +42,5 @@ export async function landCommit(repo: GitRepo, integration: string, from: strin
   if (now !== from) return { status: 'moved' };
   // git refused for a reason the check above did not see (say an ignored file in the way).
   const again = await localBlockers(repo, checkout, from, to);
-  return { status: 'waiting', checkout: checkout.path, files: again.files, operation: again.operation, detail: (merge.stderr || merge.stdout).trim() };
+  return { status: 'waiting', reason: 'dirty-checkout', checkout: checkout.path, files: again.files, operation: again.operation, detail: (merge.stderr || merge.stdout).trim() };
 }

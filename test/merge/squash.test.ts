@@ -79,7 +79,7 @@ describe('squash merge', () => {
     await runGit(dir, ['add', 'b.txt']);
     const before = await snapshotCheckout(dir);
     const result = await squashMerge(repo, MERGE);
-    expect(result).toEqual({ status: 'waiting', checkout: dir, files: ['a.txt', 'added.txt', 'b.txt', 'out/gen.js'], operation: null });
+    expect(result).toEqual({ status: 'waiting', reason: 'dirty-checkout', checkout: dir, files: ['a.txt', 'added.txt', 'b.txt', 'out/gen.js'], operation: null });
     expect(await revParse(dir, 'main')).toBe(head);
     await expectCheckoutKept(dir, before);
     await expectFsckClean(dir);
@@ -119,7 +119,7 @@ describe('squash merge', () => {
     await writeInto(two.path, { 'a.txt': 'task two\n' });
     await commitTurn(repo, { worktree: two.path, message: 'T-2 a1 c1 implementer' });
     const waiting = await squashMerge(repo, { ...MERGE, branch: 'ccx/T-2', id: 'T-2' });
-    expect(waiting).toEqual({ status: 'waiting', checkout: second, files: ['a.txt'], operation: null });
+    expect(waiting).toEqual({ status: 'waiting', reason: 'dirty-checkout', checkout: second, files: ['a.txt'], operation: null });
     await expectFsckClean(dir);
   });
 
@@ -195,7 +195,7 @@ describe('squash merge', () => {
     await runGit(dir, ['switch', '--quiet', 'main']);
     await runGit(dir, ['merge', '--no-ff', '--no-commit', 'side']);
     const before = await snapshotCheckout(dir);
-    expect(await squashMerge(repo, MERGE)).toEqual({ status: 'waiting', checkout: dir, files: [], operation: 'merge' });
+    expect(await squashMerge(repo, MERGE)).toEqual({ status: 'waiting', reason: 'dirty-checkout', checkout: dir, files: [], operation: 'merge' });
     await expectCheckoutKept(dir, before);
     await expectFsckClean(dir);
   });

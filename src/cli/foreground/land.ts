@@ -1,6 +1,7 @@
 import { removeTaskWorkspace } from '../../git/index.js';
 import { readSummary, repoHandoffOverride, runResolveTurn, updateHandoff, type AttemptInput, type AttemptResult } from '../../loop/index.js';
-import { squashMerge } from '../../merge/index.js';
+import { CcxError } from '../../errors.js';
+import { baseMovedNote, squashMerge } from '../../merge/index.js';
 
 export type Landing =
   | { status: 'merged'; sha: string; files: number; resolved: boolean }
@@ -18,7 +19,7 @@ export async function landTask(input: AttemptInput, integration: string, result:
   const merge = async (body: string) => {
     const summary = await readSummary(input.runDir);
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
-    return squashMerge(input.repo, { integration, branch, id, title: input.task.title, body, overrides });
+    return squashMerge(input.repo, { integration, branch, id, title: input.task.title, body, overrides, base: input.base });
   };
   let outcome = await merge(result.commitBody);
   let resolved = false;
@@ -29,6 +30,9 @@ export async function landTask(input: AttemptInput, integration: string, result:
     resolved = true;
     outcome = await merge(resolve.commitBody);
     if (outcome.status === 'conflict') return { status: 'conflict', files: outcome.files, resolve };
+  }
+  if (outcome.status === 'waiting' && outcome.reason === 'base-moved') {
+    throw new CcxError('MERGE_BASE_MOVED', `${branch} was not merged: ${baseMovedNote({ integration, ...outcome }).replace(/^waiting: base moved: /, '')}.`);
   }
   if (outcome.status === 'waiting') {
     const detail = outcome.files.length > 0 ? `local changes to ${outcome.files.join(', ')}` : `a ${outcome.operation ?? 'git operation'} in progress`;

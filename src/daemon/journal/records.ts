@@ -14,7 +14,8 @@ export type JournalRecord =
   | { type: 'group-ended'; at: string; pgid: number }
   | { type: 'attempt-ended'; at: string; attempt: number; exit: string; mergeable: boolean; head: string; costUsd: number; message: string; cycles: number; commitBody: string }
   | { type: 'merging'; at: string; head: string }
-  | { type: 'merge-waiting'; at: string; checkout: string; files: string[] }
+  /** Why the merge waits (a person's checkout, the base left the integration branch, a git lock), as STATUS.md says it. */
+  | { type: 'merge-waiting'; at: string; reason?: 'dirty-checkout' | 'base-moved' | 'index-lock' | 'board-busy'; note?: string; checkout?: string; files: string[] }
   | { type: 'conflict'; at: string; files: string[] }
   | { type: 'resolved'; at: string; head: string; mergeable: boolean }
   | { type: 'merged'; at: string; sha: string }

@@ -1,5 +1,6 @@
 import { removeTaskWorkspace, taskBranch } from '../../git/index.js';
-import { findTaskCommit, squashMerge } from '../../merge/index.js';
+import { GitLockedError } from '../../git/run.js';
+import { baseMovedNote, findTaskCommit, squashMerge, type SquashMergeResult } from '../../merge/index.js';
 import { readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { attemptInput, type Workspace } from './attempt-step.js';
@@ -8,6 +9,16 @@ import type { TaskWorker } from './task-worker.js';
 
 /** How often a merge that waits for the person's checkout looks again. */
 export const MERGE_WAIT_RETRY_MS = 2_000;
+/** A git lock that stays is looked at again after 2 s, 4 s, … up to this (each look itself waits a while for it). */
+export const MERGE_LOCK_RETRY_MAX_MS = 30_000;
+
+/** Why a merge waits, as the journal's merge-waiting record and STATUS.md say it. */
+interface MergeWait {
+  reason: 'dirty-checkout' | 'base-moved' | 'index-lock';
+  note: string;
+  checkout?: string;
+  files: string[];
+}
 
 export interface MergeContext {
   attempt: number;
@@ -32,28 +43,37 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
   worker.status.phase = 'merge';
   let { commitBody, resolveUsed } = context;
   let waitingOn = '';
+  let lockRetryMs = MERGE_WAIT_RETRY_MS;
   for (;;) {
     const landed = await findTaskCommit(host.repo, integration, id);
     if (landed !== null) return merged(worker, context, landed.sha);
     // The repository's own .handoff.md gets its CURRENT STATE section rewritten in the squash commit.
     const summary = await readSummary(worker.runFolder(context.attempt));
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
-    const outcome = await host.mergeSerially(() => squashMerge(host.repo, { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides }));
-    host.audit.write('merge.checked', { task: id, attempt: context.attempt, clean: outcome.status !== 'conflict', base: integration, conflicts: outcome.status === 'conflict' ? outcome.files.length : null });
+    const input = { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides, base: context.workspace.base };
+    // A git lock held past the runner's own wait makes approved work wait here, never fail or run again.
+    const outcome = await host.mergeSerially(() => squashMerge(host.repo, input)).catch((error: unknown) => {
+      if (error instanceof GitLockedError) return { status: 'locked' as const, lock: error.lock };
+      throw error;
+    });
+    if (outcome.status !== 'locked') host.audit.write('merge.checked', { task: id, attempt: context.attempt, clean: outcome.status !== 'conflict', base: integration, conflicts: outcome.status === 'conflict' ? outcome.files.length : null });
     if (outcome.status === 'merged') return merged(worker, context, outcome.sha);
-    if (outcome.status === 'waiting') {
-      const note = `waiting: commit or stash ${outcome.files.join(', ')} in ${outcome.checkout}`;
-      if (note !== waitingOn) {
-        waitingOn = note;
-        await appendJournal(worker.journal, { type: 'merge-waiting', checkout: outcome.checkout, files: outcome.files });
-        host.audit.write('merge.waiting', { task: id, attempt: context.attempt, branch: integration, reason: note, files: outcome.files });
+    if (outcome.status === 'waiting' || outcome.status === 'locked') {
+      const wait = outcome.status === 'locked' ? lockWait(outcome.lock) : mergeWait(outcome, integration);
+      if (wait.note !== waitingOn) {
+        waitingOn = wait.note;
+        await appendJournal(worker.journal, { type: 'merge-waiting', ...wait });
+        host.audit.write('merge.waiting', { task: id, attempt: context.attempt, branch: integration, reason: wait.note, files: wait.files });
       }
       worker.status.phase = 'waiting-merge';
-      worker.status.note = note;
+      worker.status.note = wait.note;
       host.requestReconcile();
-      await sleep(MERGE_WAIT_RETRY_MS, worker.controller.signal);
+      const pause = wait.reason === 'index-lock' ? lockRetryMs : MERGE_WAIT_RETRY_MS;
+      lockRetryMs = wait.reason === 'index-lock' ? Math.min(lockRetryMs * 2, MERGE_LOCK_RETRY_MAX_MS) : MERGE_WAIT_RETRY_MS;
+      await sleep(pause, worker.controller.signal);
       continue;
     }
+    lockRetryMs = MERGE_WAIT_RETRY_MS;
     worker.status.note = null;
     const files = outcome.files;
     if (resolveUsed) {
@@ -75,13 +95,28 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
   }
 }
 
+function mergeWait(outcome: Extract<SquashMergeResult, { status: 'waiting' }>, integration: string): MergeWait {
+  if (outcome.reason === 'base-moved') return { reason: 'base-moved', note: baseMovedNote({ integration, ...outcome }), files: [] };
+  const what = outcome.files.length > 0 ? `commit or stash ${outcome.files.join(', ')}` : `finish the ${outcome.operation ?? 'git operation'} in progress`;
+  return { reason: 'dirty-checkout', note: `waiting: ${what} in ${outcome.checkout}`, checkout: outcome.checkout, files: outcome.files };
+}
+
+/** A lock another git process holds: reported, retried, never deleted. */
+function lockWait(lock: string): MergeWait {
+  return { reason: 'index-lock', note: `waiting: index.lock: ${lock} is held by another git process; the merge retries (ccx never deletes a git lock: remove it yourself if no git is running)`, files: [] };
+}
+
 async function merged(worker: TaskWorker, context: MergeContext, sha: string): Promise<Ending> {
   const { host, id } = worker;
   await appendJournal(worker.journal, { type: 'merged', sha });
   host.audit.write('merge.done', { task: id, attempt: context.attempt, sha, branch: host.config.integration });
-  await removeTaskWorkspace(host.repo, { id, path: context.workspace.worktree });
+  // The work has landed: a worktree git cannot remove now (a lock, a file in use) stays for ccx clean.
+  const removed = await removeTaskWorkspace(host.repo, { id, path: context.workspace.worktree }).then(
+    () => true,
+    () => false,
+  );
   worker.status.note = null;
-  return { status: 'merged', exitStatus: context.exit, error: null, commit: sha, removedWorkspace: true, cycles: context.cycles };
+  return { status: 'merged', exitStatus: context.exit, error: null, commit: sha, removedWorkspace: removed, cycles: context.cycles };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

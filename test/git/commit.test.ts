@@ -8,7 +8,7 @@ import { engineRepo, messageOf, revParse } from '../helpers/engine.js';
 import { runGit } from '../helpers/gitdir.js';
 import { testdir } from '../helpers/testdir.js';
 
-/** The commit hooks a person may have; plumbing runs none of them (reference-transaction still runs: it watches every ref update). */
+/** The commit hooks a person may have; ccx's git calls run none of them (hooks are off for them: see test/git/hooks-and-limits.test.ts). */
 const HOOKS = ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'post-rewrite'];
 
 describe('turn commits', () => {

@@ -37,6 +37,7 @@ export type CcxErrorCode =
   | 'DAEMON_RUNNING'
   | 'PLAN_INVALID'
   | 'PATH_OUTSIDE_ROOT'
+  | 'LINK_REFUSED'
   | 'IO_FAILED'
   | 'AUDIT_FAILED'
   | 'SERVICE_UNSUPPORTED'

@@ -1,7 +1,8 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CcxError, errnoCode } from '../errors.js';
-import { ensureDir, writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import { ensureDirNoFollow } from '../fs/no-follow.js';
 import { readStable } from '../fs/stable-read.js';
 import { renameIfPresent } from '../fs/rename.js';
 import { appendReserved, reserveIds, type IntakeContext, type TaskDraft } from '../intake/add-tasks.js';
@@ -53,7 +54,7 @@ export async function ingestInboxFile(context: InboxContext, name: string): Prom
   if (submission.status === 'pending' && pending >= context.maxQueueDepth) {
     return reject(context, name, `the queue already holds ${pending} pending tasks (CCX_MAX_QUEUE_DEPTH is ${context.maxQueueDepth}); submit it again once some have run, or submit it with \`status: draft\`.`);
   }
-  await ensureDir(context.inbox.processing);
+  await ensureDirNoFollow(context.inbox.inbox, context.inbox.processing);
   if (!(await renameIfPresent(path, join(context.inbox.processing, name)))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
   const draft = draftOf(submission);
   const [id] = await reserveIds(context, board.board, [draft]);
@@ -87,7 +88,7 @@ async function finishClaimed(context: InboxContext, claimed: string, known?: Tas
       throw error;
     }
   }
-  await ensureDir(context.inbox.accepted);
+  await ensureDirNoFollow(context.inbox.inbox, context.inbox.accepted);
   const movedTo = await freeName(context.inbox.accepted, claimed);
   await renameIfPresent(join(context.inbox.processing, claimed), movedTo);
   return { name, status: 'accepted', id, movedTo };
@@ -100,7 +101,7 @@ async function reclaim(context: InboxContext, name: string): Promise<InboxOutcom
 }
 
 async function reject(context: InboxContext, name: string, reason: string, from = join(context.inbox.inbox, name)): Promise<InboxOutcome> {
-  await ensureDir(context.inbox.rejected);
+  await ensureDirNoFollow(context.inbox.inbox, context.inbox.rejected);
   const movedTo = await freeName(context.inbox.rejected, name);
   if (!(await renameIfPresent(from, movedTo))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
   await writeFileAtomic(`${movedTo}.error.txt`, rejectionText(name, reason, context.inbox.inbox), 0o644);

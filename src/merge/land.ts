@@ -1,4 +1,5 @@
 import { CcxError } from '../errors.js';
+import { crashPoint } from '../fs/crash-point.js';
 import { resolveRef } from '../git/repo.js';
 import { git, type GitRepo } from '../git/run.js';
 import { checkoutsOf } from './checkouts.js';
@@ -23,6 +24,7 @@ export async function landCommit(repo: GitRepo, integration: string, from: strin
   const ref = `refs/heads/${integration}`;
   const [checkout, ...others] = await checkoutsOf(repo, integration);
   if (checkout === undefined) {
+    crashPoint('merge:update-ref:before');
     const swap = await git(repo, ['update-ref', '-m', 'ccx: squash merge', ref, to, from], { cwd: repo.root, allowExitCodes: [1, 128] });
     if (swap.exitCode === 0) return { status: 'landed', checkout: null };
     if ((await resolveRef(repo, ref)) !== from) return { status: 'moved' };
@@ -36,6 +38,7 @@ export async function landCommit(repo: GitRepo, integration: string, from: strin
   const blockers = await localBlockers(repo, checkout, from, to);
   if (blockers.files.length > 0 || blockers.operation !== null) return { status: 'waiting', reason: 'dirty-checkout', checkout: checkout.path, ...blockers };
   if ((await resolveRef(repo, ref)) !== from) return { status: 'moved' };
+  crashPoint('merge:ff:before');
   const merge = await git(repo, [...FAST_FORWARD, to], { cwd: checkout.path, allowExitCodes: [1, 128] });
   const now = await resolveRef(repo, ref);
   if (now === to) return { status: 'landed', checkout: checkout.path };

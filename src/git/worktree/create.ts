@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CcxError, errnoCode } from '../../errors.js';
-import { ensureDir } from '../../fs/atomic-write.js';
+import { crashPoint } from '../../fs/crash-point.js';
+import { ensureDirNoFollow, requireNoLinks } from '../../fs/no-follow.js';
 import { requireBranch, resolveRef } from '../repo.js';
 import { git, type GitRepo } from '../run.js';
 import { taskBranch } from './ids.js';
@@ -33,6 +34,9 @@ export interface TaskWorktree {
 /** SPEC 6.1: the task's worktree on `ccx/T-<n>`, from the integration head or from the task's existing branch. */
 export async function createTaskWorktree(repo: GitRepo, input: CreateWorktreeInput): Promise<TaskWorktree> {
   const branch = taskBranch(input.id);
+  // worktrees/ and worktrees/T-<n> are ccx's: a link planted there would have git check the task out elsewhere.
+  const stateDir = worktreesParent(input.path);
+  await requireNoLinks(stateDir, input.path);
   const ref = `refs/heads/${branch}`;
   let entries = await listWorktrees(repo);
   if (entries.some((entry) => entry.prunable)) {
@@ -51,8 +55,9 @@ export async function createTaskWorktree(repo: GitRepo, input: CreateWorktreeInp
     });
   }
   await requireAbsentOrEmpty(repo, input.path);
-  await ensureDir(dirname(input.path));
+  await ensureDirNoFollow(stateDir, dirname(input.path));
   const existing = await resolveRef(repo, ref);
+  crashPoint('git:worktree-add:before');
   if (existing !== null) {
     await git(repo, ['worktree', 'add', input.path, branch], { cwd: repo.root });
     return { id: input.id, path: input.path, branch, head: existing, origin: 'continued' };
@@ -60,6 +65,11 @@ export async function createTaskWorktree(repo: GitRepo, input: CreateWorktreeInp
   const base = input.startPoint ?? (await requireBranch(repo, input.integration));
   await git(repo, ['worktree', 'add', '-b', branch, input.path, base], { cwd: repo.root });
   return { id: input.id, path: input.path, branch, head: base, origin: 'created' };
+}
+
+/** STATE_DIR of a task worktree path (STATE_DIR/worktrees/T-<n>): the root below which ccx follows no link. */
+export function worktreesParent(path: string): string {
+  return dirname(dirname(path));
 }
 
 /** git itself accepts an empty folder; anything else there is not ours to overwrite. */

@@ -1,7 +1,9 @@
 import { lstat } from 'node:fs/promises';
+import { requireNoLinks } from '../../fs/no-follow.js';
 import { resolveRef } from '../repo.js';
 import { git, type GitRepo } from '../run.js';
 import { taskBranch } from './ids.js';
+import { worktreesParent } from './create.js';
 import { listWorktrees, worktreeAt } from './list.js';
 
 export interface RemovedWorkspace {
@@ -18,6 +20,8 @@ export interface RemovedWorkspace {
  */
 export async function removeTaskWorkspace(repo: GitRepo, input: { id: string; path: string }): Promise<RemovedWorkspace> {
   const branch = taskBranch(input.id);
+  // A link planted at worktrees/T-<n> could name any folder, the person's own worktree too: never removed through.
+  await requireNoLinks(worktreesParent(input.path), input.path);
   const entries = await listWorktrees(repo);
   const registered = await worktreeAt(entries, input.path);
   let worktree: RemovedWorkspace['worktree'] = 'absent';

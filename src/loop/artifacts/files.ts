@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PRIVATE_FILE_MODE } from '../../fs/atomic-write.js';
+import { requireNoLinks, writeFileNoFollow } from '../../fs/no-follow.js';
 import type { LoopPhase } from '../types.js';
 
 export type ArtifactKind = 'prompt.md' | 'out' | 'err' | 'verdict.json' | 'log';
@@ -14,9 +14,22 @@ export function artifactName(cycle: number, phase: LoopPhase, kind: ArtifactKind
   return `c${cycle}-${phase}${attemptTry > 1 ? `.try${attemptTry}` : ''}.${kind}`;
 }
 
-/** Writes one artifact (0600) and returns its path. */
+/** STATE_DIR of a run folder: runs/<id>/a<k> lies three levels below it. */
+export function stateDirOfRun(runDir: string): string {
+  return resolve(runDir, '..', '..', '..');
+}
+
+/**
+ * Fails when runs/, runs/<id> or the run folder is a symbolic link ccx did not make (an agent
+ * knows CCX_STATE_DIR): what ccx writes there would land outside STATE_DIR.
+ */
+export async function requireRunDir(runDir: string): Promise<void> {
+  await requireNoLinks(stateDirOfRun(runDir), runDir);
+}
+
+/** Writes one artifact (0600), never through a link, and returns its path. */
 export async function writeArtifact(runDir: string, name: string, content: string): Promise<string> {
   const path = join(runDir, name);
-  await writeFile(path, content, { mode: PRIVATE_FILE_MODE });
+  await writeFileNoFollow(stateDirOfRun(runDir), path, content, PRIVATE_FILE_MODE);
   return path;
 }

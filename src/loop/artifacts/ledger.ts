@@ -4,6 +4,7 @@ import type { TokenUsage } from '../../agents/index.js';
 import { errnoCode } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import type { LoopEvent } from '../types.js';
+import { requireRunDir } from './files.js';
 import { NO_TOKENS, addTokens } from './tokens.js';
 
 /** One agent run: what it cost (claude's total_cost_usd; codex reports none) and its tokens, as its turn.finished event said. */
@@ -56,6 +57,7 @@ export class Ledger {
   async record(turn: LedgerTurn): Promise<void> {
     this.data.turns.push(turn);
     this.data.totals = totalsOf(this.data.turns);
+    await requireRunDir(this.runDir);
     await writeFileAtomic(join(this.runDir, LEDGER_FILE), `${JSON.stringify(this.data, null, 2)}\n`);
     await writeTaskLedger(dirname(this.runDir), this.data.task);
   }

@@ -1,6 +1,6 @@
 import { restoreWorktree, saveLeftovers, taskBranch, worktreeHead } from '../../git/index.js';
 import { CcxError } from '../../errors.js';
-import { ensureDir } from '../../fs/atomic-write.js';
+import { ensureDirNoFollow } from '../../fs/no-follow.js';
 import { Ledger } from '../artifacts/ledger.js';
 import { NO_TOKENS } from '../artifacts/tokens.js';
 import type { AttemptCheckpoint, AttemptInput, AttemptStep } from '../types.js';
@@ -40,7 +40,7 @@ export function freshCheckpoint(input: AttemptInput, head: string, start: { cycl
 
 /** Sets an attempt up: the run folder, the state (fresh or from the checkpoint), the ledger. */
 export async function startEngine(input: AttemptInput, initial: (head: string) => AttemptCheckpoint): Promise<Engine> {
-  await ensureDir(input.runDir);
+  await ensureDirNoFollow(input.stateDir, input.runDir);
   const branch = taskBranch(input.task.id);
   const head = await worktreeHead(input.repo, input.worktree);
   if (head === null) throw new CcxError('WORKTREE_INVALID', `the worktree ${input.worktree} has no commit checked out.`, { hint: 'Recreate the task worktree and retry.' });

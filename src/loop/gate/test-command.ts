@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { runInGroup } from '../../agents/index.js';
 import { PRIVATE_FILE_MODE } from '../../fs/atomic-write.js';
+import { writeFileNoFollow } from '../../fs/no-follow.js';
+import { stateDirOfRun } from '../artifacts/files.js';
 import type { Finding, TestRun } from '../types.js';
 
 /** The shell the person's test command line runs in (SPEC 13: it is run as they wrote it). */
@@ -45,7 +47,7 @@ export async function runTestCommand(input: TestCommandInput): Promise<TestRun &
           ? `was killed by ${run.signal}`
           : `exited with code ${run.exitCode}`;
   const log = [`$ ${input.command}`, `# in ${input.worktree} at ${input.head}`, '', run.stdout.trimEnd(), '', '--- stderr ---', run.stderr.trimEnd(), '', `# ${passed ? 'passed' : 'failed'}: it ${how} after ${run.durationMs} ms`, ''].join('\n');
-  await writeFile(input.logPath, log, { mode: PRIVATE_FILE_MODE });
+  await writeFileNoFollow(stateDirOfRun(dirname(input.logPath)), input.logPath, log, PRIVATE_FILE_MODE);
   const tail = lastLines(`${run.stdout.trimEnd()}\n${run.stderr.trimEnd()}`.trim());
   return { head: input.head, passed, exitCode: run.exitCode, durationMs: run.durationMs, log: input.logPath, tail: passed ? '' : `It ${how}.${tail === '' ? '' : `\n${tail}`}`, canceled: run.canceled };
 }

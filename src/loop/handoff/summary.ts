@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TokenUsage } from '../../agents/index.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
+import { requireRunDir } from '../artifacts/files.js';
 import type { AttemptExit, AttemptTask, Finding, VerdictRecord } from '../types.js';
 import { renderHandoff } from './render.js';
 
@@ -48,6 +49,7 @@ export function handoffPathFor(runDir: string): string {
 }
 
 export async function writeSummary(summary: AttemptSummary): Promise<string> {
+  await requireRunDir(summary.runDir);
   await writeFileAtomic(join(summary.runDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   const path = handoffPathFor(summary.runDir);
   await writeFileAtomic(path, renderHandoff(summary));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AgentRole, AgentType, TurnOutcome } from '../../agents/index.js';
-import { ensureDir } from '../../fs/atomic-write.js';
-import { artifactName, writeArtifact } from '../artifacts/files.js';
+import { ensureDirNoFollow } from '../../fs/no-follow.js';
+import { artifactName, stateDirOfRun, writeArtifact } from '../artifacts/files.js';
 import { addTokens } from '../artifacts/tokens.js';
 import type { Engine } from '../attempt/engine.js';
 import { modelFor } from '../ladder/pick.js';
@@ -32,7 +32,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   const promptBytes = Buffer.byteLength(spec.prompt, 'utf8');
   await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'prompt.md'), spec.prompt);
   const scratchDir = join(input.runDir, '.scratch');
-  await ensureDir(scratchDir);
+  await ensureDirNoFollow(stateDirOfRun(input.runDir), scratchDir);
   for (let attemptTry = 1; ; attemptTry++) {
     const session = sessionForTurn(state.sessions[spec.slot], adapter.type, keep);
     engine.emit({ type: 'turn.started', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry, promptBytes, session: session.label });

@@ -1,0 +1,86 @@
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTaskWorktree } from '../../src/git/worktree/create.js';
+import { removeTaskWorkspace } from '../../src/git/worktree/remove.js';
+import { runCli } from '../helpers/cli.js';
+import { world } from '../helpers/daemon.js';
+import { engineRepo, messageOf } from '../helpers/engine.js';
+import { runGit } from '../helpers/gitdir.js';
+import { loopFixture } from '../helpers/loop.js';
+import { testdir } from '../helpers/testdir.js';
+
+/** An implementer that knows CCX_STATE_DIR and moves its run folder outside, leaving a link in its place. */
+const LINK_PLANTER = `
+import { cpSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+const run = join(process.env.CCX_STATE_DIR, 'runs', process.env.CCX_TASK_ID);
+cpSync(run, process.env.OUTSIDE, { recursive: true });
+rmSync(run, { recursive: true, force: true });
+symlinkSync(process.env.OUTSIDE, run);
+console.log('done');
+`;
+
+describe('links an agent plants under STATE_DIR or the inbox are never followed', () => {
+  it('runs/T-1 made a link mid-turn: ccx writes no prompt, output or handoff outside STATE_DIR, and the attempt fails saying why', { timeout: 30_000 }, async () => {
+    const outside = join(await testdir(), 'outside');
+    const agentDir = await testdir({ 'plant.mjs': LINK_PLANTER });
+    const f = await loopFixture({
+      agents: { implementer: { type: 'command', argv: [process.execPath, join(agentDir, 'plant.mjs')], killGraceMs: 300 } },
+      env: { OUTSIDE: outside },
+    });
+    const result = await f.run().then(
+      (ended) => ended.message,
+      (error: unknown) => messageOf(error),
+    );
+    expect(result.replaceAll(f.input.stateDir, '<state>').replaceAll(outside, '<outside>')).toContain(
+      '<state>/runs/T-1 is a symbolic link (to <outside>) that ccx did not make; ccx does not follow links under <state>, so it did not write, check out or delete anything there.',
+    );
+    // What the agent copied out is all there is: no output, ledger, summary or handoff of ccx's followed it.
+    expect((await readdir(join(outside, 'a1'))).sort()).toEqual(['c1-implement.prompt.md']);
+    expect(await readdir(outside)).toEqual(['a1']);
+  });
+
+  it('worktrees/T-2 made a link to a folder outside: the task is not checked out there', async () => {
+    const { repo, dir, worktreesRoot, worktreePath } = await engineRepo({ 'a.txt': 'a\n' });
+    const outside = await testdir();
+    await mkdir(worktreesRoot, { recursive: true });
+    await symlink(outside, worktreePath('T-2'));
+    const error = await createTaskWorktree(repo, { id: 'T-2', path: worktreePath('T-2'), integration: 'main' }).catch((caught: unknown) => caught);
+    expect((error as { code?: string }).code).toBe('LINK_REFUSED');
+    expect(await readdir(outside)).toEqual([]);
+    expect(await runGit(dir, ['worktree', 'list', '--porcelain'])).not.toContain(outside);
+  });
+
+  it('worktrees/T-3 made a link to the person\'s own worktree: ccx clean and the merge\'s cleanup delete nothing there', { timeout: 30_000 }, async () => {
+    const { repo, dir, worktreesRoot, worktreePath } = await engineRepo({ 'a.txt': 'a\n' });
+    const mine = join(await testdir(), 'my-worktree');
+    await runGit(dir, ['worktree', 'add', '--quiet', '-b', 'mine', mine]);
+    await writeFile(join(mine, 'work-in-progress.txt'), 'not committed yet\n');
+    await runGit(dir, ['branch', 'ccx/T-3']);
+    await mkdir(worktreesRoot, { recursive: true });
+    await symlink(mine, worktreePath('T-3'));
+
+    const error = await removeTaskWorkspace(repo, { id: 'T-3', path: worktreePath('T-3') }).catch((caught: unknown) => caught);
+
+    expect((error as { code?: string }).code).toBe('LINK_REFUSED');
+    expect(await readFile(join(mine, 'work-in-progress.txt'), 'utf8')).toBe('not committed yet\n');
+    expect(await runGit(dir, ['worktree', 'list', '--porcelain'])).toContain(mine);
+  });
+
+  it('.ccx/inbox/accepted made a link: the submission stays inside the inbox and ccx inbox says why', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [] });
+    const outside = await testdir();
+    const inbox = join(target.repo, '.ccx', 'inbox');
+    await mkdir(inbox, { recursive: true });
+    await symlink(outside, join(inbox, 'accepted'));
+    await writeFile(join(inbox, 'feature.md'), '---\ntitle: A feature\n---\nDo it.\n');
+
+    const run = await runCli(['inbox'], { cwd: target.repo, env: target.env });
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr.replaceAll(inbox, '<inbox>').replaceAll(outside, '<outside>')).toContain('<inbox>/accepted is a symbolic link (to <outside>) that ccx did not make');
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readdir(join(inbox, '.processing'))).toEqual(['T-1-feature.md']);
+  });
+});

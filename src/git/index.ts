@@ -26,4 +26,5 @@ export { createTaskWorktree, type CreateWorktreeInput, type TaskWorktree } from 
 export { isLoopId, requireTaskId, taskBranch } from './worktree/ids.js';
 export { dirtyPaths, restoreWorktree, saveLeftovers, worktreeHead, type SavedLeftovers } from './worktree/leftovers.js';
 export { findOrphans, listCcxWorkspaces, type CcxWorkspaces } from './worktree/orphans.js';
+export { pinTaskWorktree, type PinnedWorktree } from './worktree/pin.js';
 export { removeTaskWorkspace, type RemovedWorkspace } from './worktree/remove.js';

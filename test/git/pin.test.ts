@@ -79,4 +79,37 @@ describe('task worktrees are pinned: an agent cannot point ccx at the person\'s 
     await writeFile(join(dir, '.git', 'worktrees', 'T-1', 'gitdir'), '/somewhere/else/.git\n');
     await expect(dirtyPaths(repo, path)).rejects.toThrow(/is not a worktree git knows in .*: no folder under .* points back at it/);
   });
+
+  it('a worktree removed by hand while the agent works is reported as that, not as the agent\'s ENOENT', { timeout: 30_000 }, async () => {
+    const agentDir = await testdir({ 'crash.mjs': REMOVED_WHILE_WORKING });
+    const f = await loopFixture({ agents: { implementer: { type: 'command', argv: [process.execPath, join(agentDir, 'crash.mjs')], killGraceMs: 300 } } });
+    const result = await f.run();
+    expect(result.exit).toBe('error');
+    expect(result.message.replaceAll(f.input.worktree, '<worktree>')).toBe(
+      'The implement step of cycle 1 failed: the worktree <worktree> was removed while T-1 ran (the folder is gone), so ccx cannot go on with it. Its committed turns are kept on branch ccx/T-1: set the task to pending to check it out again and continue.',
+    );
+  });
+
+  it('a worktree removed by hand between a turn and its commit is reported as that, not as git\'s ENOENT', { timeout: 30_000 }, async () => {
+    const agentDir = await testdir({ 'gone.mjs': REMOVED_AFTER_WORK });
+    const f = await loopFixture({ agents: { implementer: { type: 'command', argv: [process.execPath, join(agentDir, 'gone.mjs')], killGraceMs: 300 } } });
+    const result = await f.run();
+    expect(result.exit).toBe('error');
+    expect(result.message.replaceAll(f.input.worktree, '<worktree>')).toMatch(/^The implement step of cycle 1 failed: the worktree <worktree> was removed while T-1 ran \(the folder is gone\)/);
+  });
 });
+
+/** The person removes the worktree while the agent works; the agent then fails on its next write. */
+const REMOVED_WHILE_WORKING = `
+import { rmSync, writeFileSync } from 'node:fs';
+rmSync(process.cwd(), { recursive: true, force: true });
+writeFileSync('feature.txt', 'work\\n');
+`;
+
+/** The agent finishes its work; the worktree is removed before ccx commits the turn. */
+const REMOVED_AFTER_WORK = `
+import { rmSync, writeFileSync } from 'node:fs';
+writeFileSync('feature.txt', 'work\\n');
+rmSync(process.cwd(), { recursive: true, force: true });
+console.log('done');
+`;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AgentRole, AgentType, TurnOutcome } from '../../agents/index.js';
 import { ensureDirNoFollow } from '../../fs/no-follow.js';
+import { pinTaskWorktree } from '../../git/index.js';
 import { artifactName, stateDirOfRun, writeArtifact } from '../artifacts/files.js';
 import { addTokens } from '../artifacts/tokens.js';
 import type { Engine } from '../attempt/engine.js';
@@ -36,6 +37,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   for (let attemptTry = 1; ; attemptTry++) {
     const session = sessionForTurn(state.sessions[spec.slot], adapter.type, keep);
     engine.emit({ type: 'turn.started', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry, promptBytes, session: session.label });
+    // A worktree removed or re-pointed since the last turn is said as that, not as the agent's failure to start in it.
+    await pinTaskWorktree(input.repo, input.worktree);
     const startedAt = new Date();
     const outcome = await adapter.runTurn({
       role: spec.role,
@@ -70,6 +73,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       outcome: outcome.kind, exitCode: outcome.exitCode, signal: outcome.signal, durationMs: outcome.durationMs, promptBytes, outputBytes,
       costUsd: outcome.costUsd ?? null, tokens: outcome.tokens ?? null, message: outcome.message,
     });
+    // A turn that failed because its worktree went meanwhile (removed by hand mid-run) is reported as that.
+    if (outcome.kind !== 'ok' && outcome.kind !== 'cancelled') await pinTaskWorktree(input.repo, input.worktree);
     if (!isLimit(outcome.kind) || input.signal.aborted) {
       state.turns++;
       return outcome;

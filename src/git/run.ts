@@ -203,6 +203,7 @@ function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<G
     });
     // A stopped call settles when git exits: something it started may hold its pipes open.
     child.on('exit', () => {
+      clearTimeout(timer);
       if (!timedOut) return;
       child.stdout.destroy();
       child.stderr.destroy();

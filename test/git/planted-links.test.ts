@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTaskWorktree } from '../../src/git/worktree/create.js';
 import { removeTaskWorkspace } from '../../src/git/worktree/remove.js';
 import { runCli } from '../helpers/cli.js';
-import { world } from '../helpers/daemon.js';
+import { startDaemon, world } from '../helpers/daemon.js';
 import { engineRepo, messageOf } from '../helpers/engine.js';
 import { runGit } from '../helpers/gitdir.js';
 import { loopFixture } from '../helpers/loop.js';
@@ -41,6 +41,22 @@ describe('links an agent plants under STATE_DIR or the inbox are never followed'
     expect(await readdir(outside)).toEqual(['a1']);
   });
 
+  it('the daemon: a task whose agent planted runs/T-1 fails with LINK_REFUSED, in the row and the audit log, and writes no artifact outside', { timeout: 60_000 }, async () => {
+    const outside = join(await testdir(), 'outside');
+    const agentDir = await testdir({ 'plant.mjs': LINK_PLANTER });
+    const target = await world({ tasks: [{ id: 'T-1', title: 'plant a link' }], env: { OUTSIDE: outside } });
+    const config = await readFile(target.paths.config, 'utf8');
+    await writeFile(target.paths.config, config.replace(/ {2}implementer: .*\n/, `  implementer: {type: command, argv: ${JSON.stringify([process.execPath, join(agentDir, 'plant.mjs')])}}\n`));
+    const daemon = startDaemon(target, ['--once']);
+    expect(await daemon.exited(50_000), daemon.output()).toBe(0);
+    const row = await target.row('T-1');
+    const refused = `${join(target.paths.stateDir, 'runs', 'T-1')} is a symbolic link (to ${outside}) that ccx did not make`;
+    expect([row?.status, row?.exitStatus]).toEqual(['failed', 'error']);
+    expect(row?.error).toContain(refused);
+    expect((await target.auditEvents()).find((event) => event['event'] === 'task.finished')?.['error']).toContain(refused);
+    expect(await readdir(join(outside, 'a1'))).toEqual(['c1-implement.prompt.md']);
+  });
+
   it('worktrees/T-2 made a link to a folder outside: the task is not checked out there', async () => {
     const { repo, dir, worktreesRoot, worktreePath } = await engineRepo({ 'a.txt': 'a\n' });
     const outside = await testdir();
@@ -66,6 +82,23 @@ describe('links an agent plants under STATE_DIR or the inbox are never followed'
     expect((error as { code?: string }).code).toBe('LINK_REFUSED');
     expect(await readFile(join(mine, 'work-in-progress.txt'), 'utf8')).toBe('not committed yet\n');
     expect(await runGit(dir, ['worktree', 'list', '--porcelain'])).toContain(mine);
+  });
+
+  it('ccx clean T-4 with worktrees/T-4 linked to the person\'s worktree refuses and deletes nothing', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [] });
+    const mine = join(await testdir(), 'my-worktree');
+    await target.git('worktree', 'add', '--quiet', '-b', 'mine', mine);
+    await writeFile(join(mine, 'work-in-progress.txt'), 'not committed yet\n');
+    await target.git('branch', 'ccx/T-4');
+    await mkdir(target.paths.worktrees, { recursive: true });
+    await symlink(mine, join(target.paths.worktrees, 'T-4'));
+
+    const run = await runCli(['clean', 'T-4'], { cwd: target.repo, env: target.env });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`${join(target.paths.worktrees, 'T-4')} is a symbolic link (to ${mine}) that ccx did not make`);
+    expect(await readFile(join(mine, 'work-in-progress.txt'), 'utf8')).toBe('not committed yet\n');
+    expect(await target.git('rev-parse', '--verify', '--quiet', 'ccx/T-4')).not.toBe('');
   });
 
   it('.ccx/inbox/accepted made a link: the submission stays inside the inbox and ccx inbox says why', { timeout: 60_000 }, async () => {

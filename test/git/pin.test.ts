@@ -1,4 +1,4 @@
-import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTurn } from '../../src/git/commit/turn.js';
@@ -52,6 +52,23 @@ describe('task worktrees are pinned: an agent cannot point ccx at the person\'s 
       /^The implement step of cycle 1 failed: the \.git file of the worktree <worktree> was rewritten: it points at <repo>\/\.git instead of .*\/\.git\/worktrees\/T-1, the git folder ccx made for it \(an agent changed it, perhaps to reach another checkout\); ccx ran no git command there\./,
     );
     expect(await runGit(f.dir, ['rev-parse', 'ccx/T-1'])).toBe(await runGit(f.dir, ['rev-parse', 'main']));
+  });
+
+  it('a task worktree swapped for a link to the person\'s own worktree is refused before git runs', async () => {
+    const { repo, task, dir } = await engineRepo({ 'a.txt': 'a\n' });
+    const { path } = await task('T-1');
+    const mine = join(await testdir(), 'mine');
+    await runGit(dir, ['worktree', 'add', '--quiet', '-b', 'mine', mine]);
+    await writeFile(join(mine, 'staged.txt'), 'mine, staged\n');
+    await runGit(mine, ['add', 'staged.txt']);
+    const before = await runGit(mine, ['status', '--porcelain']);
+    await rename(path, `${path}.moved`);
+    await symlink(mine, path);
+
+    const error = await commitTurn(repo, { worktree: path, message: 'T-1 a1 c1 implementer', branch: 'ccx/T-1' }).catch((caught: unknown) => caught);
+
+    expect((error as { code?: string }).code).toBe('LINK_REFUSED');
+    expect(await runGit(mine, ['status', '--porcelain'])).toBe(before);
   });
 
   it('a .git file turned into a link, a folder or garbage is refused before git runs', async () => {

@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CcxError, errnoCode } from '../../errors.js';
+import { requireNoLinks } from '../../fs/no-follow.js';
 import type { GitRepo } from '../run.js';
 
 /** The git dir and work tree every ccx git call for a task worktree is pinned to. */
@@ -22,6 +23,8 @@ const adminDirs = new Map<string, string>();
  */
 export async function pinTaskWorktree(repo: GitRepo, worktree: string): Promise<PinnedWorktree> {
   const workTree = resolve(worktree);
+  // STATE_DIR/worktrees/T-<n> itself made a link (to the person's own worktree, say) would pass every check below.
+  await requireNoLinks(dirname(dirname(workTree)), workTree);
   const canonical = await realpath(workTree).catch((error: unknown) => {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') throw worktreeRemoved(workTree);
     throw error;

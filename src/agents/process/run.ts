@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { errnoCode } from '../../errors.js';
+import { crashPoint } from '../../fs/crash-point.js';
 import { OutputCollector } from './output.js';
 import { DEFAULT_KILL_GRACE_MS, terminateGroup } from './terminate.js';
 import type { TerminateResult } from './terminate.js';
@@ -80,13 +81,14 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       options.signal?.removeEventListener('abort', onAbort);
     };
 
-    child.stdout.setEncoding('utf8').on('data', (text: string) => stdout.push(text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stdin.on('error', () => undefined); // EPIPE: it exited without reading; its exit says why
     child.stdin.end(options.input);
 
     child.once('spawn', () => {
       if (child.pid !== undefined) options.onSpawn?.({ pgid: child.pid, token });
+      crashPoint('spawn:agent:after');
     });
     child.on('error', (error) => {
       if (child.pid !== undefined) return; // a failed kill of a running child: its exit follows

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { errnoCode } from '../../errors.js';
 import { crashPoint } from '../../fs/crash-point.js';
+import { createTurnCgroup, removeCgroup, resolveExecutable, wrapInCgroup } from './cgroup.js';
 import { OutputCollector } from './output.js';
 import { DEFAULT_KILL_GRACE_MS, terminateGroup } from './terminate.js';
 import type { TerminateResult } from './terminate.js';
@@ -57,7 +58,12 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     return Promise.resolve({ exitCode: null, signal: null, timedOut: false, canceled: true, leftovers: false, ...base() });
   }
   return new Promise((resolve) => {
-    const child = spawn(options.file, options.args, {
+    // Contained in a cgroup of its own where the platform allows (cgroup.ts); a binary that does not
+    // exist is spawned bare, so that spawn reports it.
+    const executable = resolveExecutable(options.file, options.cwd, options.env['PATH']);
+    const cgroup = executable === undefined ? undefined : createTurnCgroup(token);
+    const command = cgroup === undefined || executable === undefined ? { file: options.file, args: [...options.args] } : wrapInCgroup(cgroup, executable, options.args);
+    const child = spawn(command.file, command.args, {
       cwd: options.cwd,
       env: { ...options.env, [AGENT_TOKEN_VAR]: token },
       detached: true, // setsid(): a session and group of its own, pgid = pid
@@ -66,7 +72,7 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     let timedOut = false;
     let canceled = false;
     let stopping: Promise<TerminateResult> | undefined;
-    const stop = () => (stopping ??= terminateGroup(child.pid, token, grace));
+    const stop = () => (stopping ??= terminateGroup(child.pid, token, grace, cgroup));
     const timer = setTimeout(() => {
       timedOut = true;
       void stop();
@@ -93,6 +99,7 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     child.on('error', (error) => {
       if (child.pid !== undefined) return; // a failed kill of a running child: its exit follows
       stopWatching();
+      if (cgroup !== undefined) removeCgroup(cgroup);
       const spawnError = { code: errnoCode(error) ?? 'UNKNOWN', message: error.message };
       resolve({ exitCode: null, signal: null, timedOut: false, canceled: false, leftovers: false, ...base(), spawnError });
     });

@@ -14,6 +14,8 @@
  * - `auth`: a person must log in or fix the account; `message` says what to run.
  * - `max-turns`, `budget`, `context`: the agent stopped on one of its own limits.
  * - `timeout`, `cancelled`: ccx stopped the group (`timedOut` / `canceled` say which).
+ * - `stalled`: ccx stopped the group after CCX_STALL_TIMEOUT_MS without an output event (codex
+ *   retries an unreachable endpoint forever). A transient outage: back off and run the turn again.
  * - `error`: anything else, including a missing binary; `message` says what failed and what to do.
  */
 
@@ -37,6 +39,8 @@ export interface TurnRequest {
   session?: { id: string; resume: boolean };
   /** ccx's own wall clock for the turn; the group is stopped when it runs out. */
   timeoutMs: number;
+  /** Overrides the adapter's stall timeout (default CCX_STALL_TIMEOUT_MS, 5 min). */
+  stallTimeoutMs?: number;
   /** Aborting stops the group (TERM, then KILL) and yields kind `cancelled`. */
   signal?: AbortSignal;
   /**
@@ -66,6 +70,7 @@ export type OutcomeKind =
   | 'budget'
   | 'context'
   | 'timeout'
+  | 'stalled'
   | 'cancelled'
   | 'error';
 
@@ -112,6 +117,8 @@ export interface AgentAdapter {
 export interface ProcessOptions {
   /** How long a group gets between SIGTERM and SIGKILL (default 5 s). */
   killGraceMs?: number;
+  /** How long a turn may go without an output event before it is stopped as stalled (default CCX_STALL_TIMEOUT_MS). */
+  stallTimeoutMs?: number;
   /**
    * The environment agents start from (default: ccx's own, since agents use the person's logins);
    * each request's `env` goes on top.

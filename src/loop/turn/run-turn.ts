@@ -6,7 +6,7 @@ import { addTokens } from '../artifacts/tokens.js';
 import type { Engine } from '../attempt/engine.js';
 import { modelFor } from '../ladder/pick.js';
 import type { AgentSlot, LoopPhase } from '../types.js';
-import { isLimit, retryAt } from './limits.js';
+import { MAX_STALLS_IN_A_ROW, isLimit, retryAt } from './limits.js';
 import { sessionAfterTurn, sessionForTurn } from './sessions.js';
 
 export interface TurnSpec {
@@ -33,11 +33,12 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'prompt.md'), spec.prompt);
   const scratchDir = join(input.runDir, '.scratch');
   await ensureDir(scratchDir);
+  let stallsInARow = 0;
   for (let attemptTry = 1; ; attemptTry++) {
     const session = sessionForTurn(state.sessions[spec.slot], adapter.type, keep);
     engine.emit({ type: 'turn.started', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry, promptBytes, session: session.label });
     const startedAt = new Date();
-    const outcome = await adapter.runTurn({
+    const ran = await adapter.runTurn({
       role: spec.role,
       prompt: spec.prompt,
       worktree: input.worktree,
@@ -54,6 +55,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       onProgress: (line) => engine.emit({ type: 'turn.progress', cycle, role: spec.role, line }),
     });
     input.hooks.onProcessGroup?.(null);
+    stallsInARow = ran.kind === 'stalled' ? stallsInARow + 1 : 0;
+    const outcome = stallsInARow >= MAX_STALLS_IN_A_ROW ? stalledTooOften(ran, stallsInARow) : ran;
     await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'out', attemptTry), outcome.stdout);
     if (outcome.stderr !== '') await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'err', attemptTry), outcome.stderr);
     const outputBytes = Buffer.byteLength(outcome.stdout, 'utf8');
@@ -80,6 +83,11 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
     if (waited !== null) return { ...outcome, ...waited };
     engine.emit({ type: 'limit.resumed', cycle, role: spec.role, agent: adapter.type });
   }
+}
+
+/** The bound on stall retries: after that many in a row the outage is not transient, and the turn times out. */
+function stalledTooOften(outcome: TurnOutcome, stalls: number): TurnOutcome {
+  return { ...outcome, kind: 'timeout', message: `${outcome.message} It stalled ${stalls} times in a row, so ccx gave up on this turn: check that the agent can reach its API, then set the task back to pending.` };
 }
 
 /** Waits through the hook; a cancel (or a hook that fails) ends the turn instead. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../src/agents/index.js';
-import { retryAt, LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS, MAX_STALLS_IN_A_ROW } from '../../src/loop/turn/limits.js';
+import { parseRetryAfter } from '../../src/agents/limits/retry-after.js';
+import { retryAt, LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS, MAX_LIMIT_WAIT_MS, MAX_STALLS_IN_A_ROW } from '../../src/loop/turn/limits.js';
 import { loopFixture } from '../helpers/loop.js';
 import { liveProcesses } from '../helpers/processes.js';
 import { testdir } from '../helpers/testdir.js';
@@ -108,6 +109,13 @@ describe('runAttempt: usage limits', () => {
     expect(retryAt(new Date('2025-12-31T23:00:00Z'), 1, now).getTime() - now.getTime()).toBe(LIMIT_BACKOFF_START_MS);
     expect(retryAt(undefined, 3, now).getTime() - now.getTime()).toBe(4 * LIMIT_BACKOFF_START_MS);
     expect(retryAt(undefined, 30, now).getTime() - now.getTime()).toBe(LIMIT_BACKOFF_MAX_MS);
+  });
+
+  it('waits out a reset up to a year away and clamps one further (or past what a Date holds) to a year', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(retryAt(parseRetryAfter('retry-after: 2592000', now), 1, now).toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(retryAt(new Date('2036-01-01T00:00:00Z'), 1, now).getTime() - now.getTime()).toBe(MAX_LIMIT_WAIT_MS);
+    expect(retryAt(parseRetryAfter('retry-after: 99999999999999999999999', now), 1, now).getTime() - now.getTime()).toBe(MAX_LIMIT_WAIT_MS);
   });
 });
 

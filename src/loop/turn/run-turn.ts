@@ -6,7 +6,7 @@ import { addTokens } from '../artifacts/tokens.js';
 import type { Engine } from '../attempt/engine.js';
 import { modelFor } from '../ladder/pick.js';
 import type { AgentSlot, LoopPhase } from '../types.js';
-import { MAX_STALLS_IN_A_ROW, isLimit, retryAt } from './limits.js';
+import { MAX_STALLS_IN_A_ROW, clampReset, isLimit, retryAt } from './limits.js';
 import { sessionAfterTurn, sessionForTurn } from './sessions.js';
 
 export interface TurnSpec {
@@ -78,8 +78,10 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       return outcome;
     }
     const until = retryAt(outcome.resetAt, attemptTry);
-    engine.emit({ type: 'limit.paused', cycle, role: spec.role, agent: adapter.type, kind: outcome.kind, until: until.toISOString(), message: outcome.message });
-    const waited = await waitForLimit(engine, adapter.type, until, outcome.message);
+    const clamped = outcome.resetAt !== undefined && clampReset(outcome.resetAt).clamped;
+    const message = clamped ? `${outcome.message} That is more than a year away: ccx waits a year, until ${until.toISOString()}, and tries again.` : outcome.message;
+    engine.emit({ type: 'limit.paused', cycle, role: spec.role, agent: adapter.type, kind: outcome.kind, until: until.toISOString(), message });
+    const waited = await waitForLimit(engine, adapter.type, until, message);
     if (waited !== null) return { ...outcome, ...waited };
     engine.emit({ type: 'limit.resumed', cycle, role: spec.role, agent: adapter.type });
   }

@@ -48,6 +48,11 @@ export interface TurnRequest {
    * property required, additionalProperties false), claude `--json-schema`.
    */
   outputSchema?: object;
+  /**
+   * What is left of the task's max_cost_usd (SPEC 8): claude gets `--max-budget-usd <it>`, so one
+   * turn cannot blow through the budget. codex reports no cost; command agents ignore it.
+   */
+  maxBudgetUsd?: number;
   /** The configured test command; claude may run it (`Bash(<cmd>:*)` in `--allowedTools`). */
   testCommand?: string;
   /** Extra environment variables, e.g. the CCX_* variables a command agent reads. */

@@ -3,7 +3,7 @@ import type { AgentRole, AgentType, TurnOutcome } from '../../agents/index.js';
 import { ensureDir } from '../../fs/atomic-write.js';
 import { artifactName, writeArtifact } from '../artifacts/files.js';
 import { addTokens } from '../artifacts/tokens.js';
-import type { Engine } from '../attempt/engine.js';
+import { taskCostUsd, type Engine } from '../attempt/engine.js';
 import { modelFor } from '../ladder/pick.js';
 import type { AgentSlot, LoopPhase } from '../types.js';
 import { MAX_STALLS_IN_A_ROW, clampReset, isLimit, retryAt } from './limits.js';
@@ -48,6 +48,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       timeoutMs: input.turnTimeoutMs,
       signal: input.signal,
       outputSchema: spec.outputSchema,
+      maxBudgetUsd: remainingBudget(engine),
       testCommand: input.testCommand ?? undefined,
       env: turnEnv(engine, spec.phase, session.request),
       scratchDir,
@@ -85,6 +86,12 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
     if (waited !== null) return { ...outcome, ...waited };
     engine.emit({ type: 'limit.resumed', cycle, role: spec.role, agent: adapter.type });
   }
+}
+
+/** What is left of max_cost_usd for this turn (undefined: no budget); the loop starts no turn once it is spent. */
+function remainingBudget(engine: Engine): number | undefined {
+  const max = engine.input.task.maxCostUsd;
+  return max === null ? undefined : Math.max(0, max - taskCostUsd(engine));
 }
 
 /** The bound on stall retries: after that many in a row the outage is not transient, and the turn times out. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { errnoCode } from '../../errors.js';
@@ -40,9 +41,20 @@ function probe(): CgroupSupport {
   } catch (error) {
     return { available: false, reason: `ccx may not create cgroups under ${base} (${errnoCode(error) ?? String(error)}); run the daemon as a systemd service with Delegate=yes, or as root` };
   }
-  const killable = existsSync(join(trial, 'cgroup.kill'));
-  rmdirSync(trial);
-  return killable ? { available: true, base } : { available: false, reason: 'the kernel has no cgroup.kill (Linux 5.14 or later is needed)' };
+  try {
+    if (!existsSync(join(trial, 'cgroup.kill'))) return { available: false, reason: 'the kernel has no cgroup.kill (Linux 5.14 or later is needed)' };
+    // The wrapper itself, once: the move into the new cgroup must really happen (write access to
+    // cgroup.procs here and in the common ancestor), or turns would run uncontained.
+    const wrapped = wrapInCgroup(trial, '/bin/cat', ['/proc/self/cgroup']);
+    const seen = execFileSync(wrapped.file, wrapped.args, { encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const inside = /^0::(\/.*)$/m.exec(seen)?.[1] ?? '';
+    if (!inside.endsWith(`/${PREFIX}probe-${process.pid}`)) return { available: false, reason: `a process could not move itself into a cgroup under ${base}` };
+    return { available: true, base };
+  } catch (error) {
+    return { available: false, reason: `the cgroup probe failed (${errnoCode(error) ?? String(error)})` };
+  } finally {
+    removeCgroup(trial);
+  }
 }
 
 /** `<cgroup2 mount><this process's cgroup path>`, read from /proc/self/mountinfo and /proc/self/cgroup. */

@@ -14,6 +14,8 @@
  * - `auth`: a person must log in or fix the account; `message` says what to run.
  * - `max-turns`, `budget`, `context`: the agent stopped on one of its own limits.
  * - `timeout`, `cancelled`: ccx stopped the group (`timedOut` / `canceled` say which).
+ * - `stalled`: ccx stopped the group after CCX_STALL_TIMEOUT_MS without an output event (codex
+ *   retries an unreachable endpoint forever). A transient outage: back off and run the turn again.
  * - `error`: anything else, including a missing binary; `message` says what failed and what to do.
  */
 
@@ -37,6 +39,8 @@ export interface TurnRequest {
   session?: { id: string; resume: boolean };
   /** ccx's own wall clock for the turn; the group is stopped when it runs out. */
   timeoutMs: number;
+  /** Overrides the adapter's stall timeout (default CCX_STALL_TIMEOUT_MS, 5 min). */
+  stallTimeoutMs?: number;
   /** Aborting stops the group (TERM, then KILL) and yields kind `cancelled`. */
   signal?: AbortSignal;
   /**
@@ -44,6 +48,11 @@ export interface TurnRequest {
    * property required, additionalProperties false), claude `--json-schema`.
    */
   outputSchema?: object;
+  /**
+   * What is left of the task's max_cost_usd (SPEC 8): claude gets `--max-budget-usd <it>`, so one
+   * turn cannot blow through the budget. codex reports no cost; command agents ignore it.
+   */
+  maxBudgetUsd?: number;
   /** The configured test command; claude may run it (`Bash(<cmd>:*)` in `--allowedTools`). */
   testCommand?: string;
   /** Extra environment variables, e.g. the CCX_* variables a command agent reads. */
@@ -66,6 +75,7 @@ export type OutcomeKind =
   | 'budget'
   | 'context'
   | 'timeout'
+  | 'stalled'
   | 'cancelled'
   | 'error';
 
@@ -112,6 +122,8 @@ export interface AgentAdapter {
 export interface ProcessOptions {
   /** How long a group gets between SIGTERM and SIGKILL (default 5 s). */
   killGraceMs?: number;
+  /** How long a turn may go without an output event before it is stopped as stalled (default CCX_STALL_TIMEOUT_MS). */
+  stallTimeoutMs?: number;
   /**
    * The environment agents start from (default: ccx's own, since agents use the person's logins);
    * each request's `env` goes on top.

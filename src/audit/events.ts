@@ -40,7 +40,8 @@ export const AUDIT_EVENTS = {
     cost_usd: 'number?',
     input_tokens: 'int?',
     output_tokens: 'int?',
-    error: 'text?',
+    /** Scrubbed: what failed, never what the agent printed (that stays in runs/). */
+    error: 'reason?',
   },
   'test.finished': { passed: 'bool', exit_code: 'int?', duration_ms: 'int', log: 'path?' },
   /** counts: findings by severity as the reviewer gave them; skipped: filtered out; open: left in scope. */
@@ -56,15 +57,15 @@ export const AUDIT_EVENTS = {
   /** The integration checkout has local changes the fast-forward would touch: the merge waits. */
   'merge.waiting': { branch: 'name', reason: 'text', files: 'names?' },
 
-  'task.finished': { status: 'name', exit_status: 'name', cycles: 'int?', commit: 'name?', cost_usd: 'number?', error: 'text?' },
+  'task.finished': { status: 'name', exit_status: 'name', cycles: 'int?', commit: 'name?', cost_usd: 'number?', error: 'reason?' },
   'task.cancelled': { branch: 'name?', stopped: 'bool?' },
   /** until: ISO 8601 time dispatch for `agent` resumes. */
-  'limit.paused': { agent: 'name', until: 'name', reason: 'text?' },
+  'limit.paused': { agent: 'name', until: 'name', reason: 'reason?' },
   'limit.resumed': { agent: 'name' },
 
   /** A task the previous daemon left running resumes from its last completed turn. */
   'recovery.resumed': { phase: 'name', turns: 'int' },
-  'recovery.failed': { reason: 'text' },
+  'recovery.failed': { reason: 'reason' },
   /** An agent process group the previous daemon left behind was stopped. */
   'recovery.reaped': { pgid: 'int', processes: 'int?' },
   /** A worktree or ccx/* branch that belongs to no task: reported, never deleted (SPEC 12). */

@@ -1,4 +1,5 @@
 import { AUDIT_EVENTS, type AuditEventName, type AuditFields } from './events.js';
+import { scrubReason } from './scrub.js';
 import { SEVERITIES, TASK_REF_SCHEMA, type BaseKind, type FieldKind, type FieldSchema } from './schema.js';
 
 /** Byte limits (of the JSON-encoded value) that keep one record well under 16 KB. */
@@ -55,6 +56,8 @@ function coerce(kind: BaseKind, raw: unknown): RecordValue | undefined {
       return typeof raw === 'string' ? limitString(raw, MAX_NAME_BYTES) : undefined;
     case 'text':
       return typeof raw === 'string' ? limitString(raw, MAX_TEXT_BYTES) : undefined;
+    case 'reason':
+      return typeof raw === 'string' ? limitString(scrubReason(raw), MAX_TEXT_BYTES) : undefined;
     case 'path':
       return typeof raw === 'string' ? limitString(raw, MAX_PATH_BYTES) : undefined;
     case 'int':

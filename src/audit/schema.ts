@@ -10,6 +10,11 @@ export type BaseKind =
   | 'name'
   /** Free text such as an error message: truncated to MAX_TEXT_BYTES. */
   | 'text'
+  /**
+   * Why something failed, which may quote an agent: scrubbed (scrub.ts: first line, agent words
+   * withheld, environment values and secret-shaped strings removed), at most MAX_REASON_BYTES.
+   */
+  | 'reason'
   /** A file or folder path. */
   | 'path'
   | 'int'
@@ -28,7 +33,7 @@ export type SeverityCounts = Readonly<Record<Severity, number>>;
 
 export type FieldSchema = Readonly<Record<string, FieldKind>>;
 
-type ValueOf<K extends BaseKind> = K extends 'name' | 'text' | 'path'
+type ValueOf<K extends BaseKind> = K extends 'name' | 'text' | 'reason' | 'path'
   ? string
   : K extends 'int' | 'number'
     ? number

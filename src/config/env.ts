@@ -2,6 +2,7 @@ import { CcxError } from '../errors.js';
 
 export const DEFAULT_MAX_WORKERS = 3;
 export const DEFAULT_TURN_TIMEOUT_MS = 30 * 60 * 1000;
+export const DEFAULT_STALL_TIMEOUT_MS = 5 * 60 * 1000;
 export const DEFAULT_MAX_QUEUE_DEPTH = 5;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 export const DEFAULT_LOG_LEVEL = 'info';
@@ -15,6 +16,8 @@ export interface CcxEnv {
   codexBin: string;
   maxWorkers: number;
   turnTimeoutMs: number;
+  /** A turn with no output event this long is stopped and retried as a transient outage. */
+  stallTimeoutMs: number;
   maxQueueDepth: number;
   shutdownGraceMs: number;
   logLevel: LogLevel;
@@ -27,6 +30,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): CcxEnv {
     codexBin: nonEmpty(env['CCX_CODEX_BIN']) ?? 'codex',
     maxWorkers: positiveInt(env, 'CCX_MAX_WORKERS', DEFAULT_MAX_WORKERS),
     turnTimeoutMs: positiveInt(env, 'CCX_TURN_TIMEOUT_MS', DEFAULT_TURN_TIMEOUT_MS),
+    stallTimeoutMs: positiveInt(env, 'CCX_STALL_TIMEOUT_MS', DEFAULT_STALL_TIMEOUT_MS),
     maxQueueDepth: positiveInt(env, 'CCX_MAX_QUEUE_DEPTH', DEFAULT_MAX_QUEUE_DEPTH),
     shutdownGraceMs: nonNegativeInt(env, 'CCX_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS),
     logLevel: logLevel(env),

@@ -1,8 +1,10 @@
 import { homedir } from 'node:os';
 import { currentServiceHost } from '../service/index.js';
+import { cgroupSupport } from '../agents/process/cgroup.js';
 import { checkAgentBinary, type AgentName } from './checks/agent.js';
 import { checkClaudeLogin } from './checks/claude-login.js';
 import { checkCodexLogin } from './checks/codex-login.js';
+import { checkContainment } from './checks/containment.js';
 import { checkDataRoot } from './checks/data-root.js';
 import { checkGit } from './checks/git.js';
 import { checkNode } from './checks/node.js';
@@ -14,7 +16,7 @@ export const DOCTOR_TIMEOUT_MS = 10_000;
 
 export function currentDoctorHost(env: NodeJS.ProcessEnv, cwd: string): DoctorHost {
   const home = env['HOME'] === undefined || env['HOME'] === '' ? homedir() : env['HOME'];
-  return { env, cwd, platform: process.platform, home, nodeVersion: process.versions.node, timeoutMs: DOCTOR_TIMEOUT_MS, service: currentServiceHost(env) };
+  return { env, cwd, platform: process.platform, home, nodeVersion: process.versions.node, timeoutMs: DOCTOR_TIMEOUT_MS, service: currentServiceHost(env), containment: cgroupSupport() };
 }
 
 /** Every check, run at once, reported in a fixed order. */
@@ -26,6 +28,7 @@ export async function runDoctor(host: DoctorHost): Promise<CheckResult[]> {
     agentChecks(host, 'codex'),
     checkDataRoot(host),
     checkService(host),
+    Promise.resolve([checkContainment(host)]),
   ]);
   return groups.flat();
 }

@@ -1,3 +1,4 @@
+import type { CgroupSupport } from '../agents/process/cgroup.js';
 import type { ServiceHost } from '../service/index.js';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
@@ -22,4 +23,6 @@ export interface DoctorHost {
   /** How long one `--version` or login-status call may take. */
   timeoutMs: number;
   service: ServiceHost;
+  /** Whether agent turns get a cgroup of their own here (agents/process/cgroup.ts). */
+  containment: CgroupSupport;
 }

@@ -10,7 +10,7 @@ export { readVerdict, type ReadVerdict, type ReviewAnswer } from './verdict/read
 export { countBySeverity, describeCounts, filterFindings } from './verdict/filter.js';
 export { findingKey, stuckKey, STUCK_REVIEWS } from './verdict/stuck.js';
 export { MAX_DIFF_BYTES, MAX_FINDING_CHARS, MAX_NOTE_CHARS, MAX_PROMPT_FINDINGS, MAX_STAT_BYTES } from './prompt/limits.js';
-export { LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS } from './turn/limits.js';
+export { clampReset, LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS, MAX_LIMIT_WAIT_MS, sleepUntil } from './turn/limits.js';
 export { readTaskLedger, type AttemptLedger, type LedgerTurn, type TaskLedger } from './artifacts/ledger.js';
 export { handoffPathFor, readSummary, updateHandoff, type AttemptSummary } from './handoff/summary.js';
 export { repoHandoffOverride, replaceCurrentState, REPO_HANDOFF_PATH } from './handoff/repo-handoff.js';

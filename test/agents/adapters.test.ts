@@ -108,3 +108,32 @@ describe('ccx stops a turn', () => {
     expect(outcome.message.replace(forever, 'forever.mjs')).toMatchInlineSnapshot(`"The command agent "forever.mjs" ran past ccx's turn limit of 1 s and was stopped with its whole process group (SIGTERM, then SIGKILL after 300 ms). If turns need longer, raise CCX_TURN_TIMEOUT_MS."`);
   });
 });
+
+describe('codex quota and outages (fake codex printing 0.169 events)', () => {
+  const fakeCodex = join(AGENT_FIXTURES, 'fake-codex.mjs');
+  const codex = (script: string, extra: Partial<AgentConfig> = {}): AgentConfig => ({ type: 'codex', bin: fakeCodex, baseEnv: { ...process.env, FAKE_CODEX_SCRIPT: script }, ...extra }) as AgentConfig;
+
+  it('"Quota exceeded. Check your plan and billing details." is a usage limit with no reset time (back off)', async () => {
+    const { outcome } = await turn(codex('quota'));
+    expect(outcome).toMatchObject({ kind: 'usage-limit', exitCode: 1, resetAt: undefined });
+    expect(outcome.message).toMatchInlineSnapshot(`"Codex hit its usage limit (it said: "Quota exceeded. Check your plan and billing details."). This is not a failure. It gave no reset time, so back off and retry."`);
+  });
+
+  it('an endpoint it cannot reach: reconnect events do not count as progress; the turn stalls and the group is stopped', async () => {
+    const started = Date.now();
+    const { outcome, pgid } = await turn(codex('unreachable', { stallTimeoutMs: 600 }), { timeoutMs: 20_000 });
+    expect(outcome).toMatchObject({ kind: 'stalled', timedOut: false, canceled: false, exitCode: null });
+    expect(outcome.stdout).toContain('Reconnecting... 3/5');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(isProcessGroupAlive(pgid)).toBe(false);
+    expect(outcome.message).toMatchInlineSnapshot(`"Codex printed no output event for 600 ms (CCX_STALL_TIMEOUT_MS) and was stopped with its whole process group. This looks like an outage (an API it cannot reach), not a failure of the task: ccx backs off and runs the same turn again."`);
+  });
+
+  it('a command agent that prints nothing stalls too; one that keeps printing does not', async () => {
+    const forever = join(AGENT_FIXTURES, 'forever.mjs');
+    const silent = await turn({ type: 'command', argv: [forever], stallTimeoutMs: 400 }, { timeoutMs: 20_000 });
+    expect(silent.outcome.kind).toBe('stalled');
+    const chatty = await turn({ type: 'command', argv: [process.execPath, '-e', "let n = 0; const t = setInterval(() => { console.log('tick'); if (++n === 8) { clearInterval(t); } }, 100)"], stallTimeoutMs: 400 });
+    expect(chatty.outcome.kind).toBe('ok');
+  });
+});

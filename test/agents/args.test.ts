@@ -45,6 +45,19 @@ describe('claude argv', () => {
   });
 });
 
+describe('claude argv: the remaining budget', () => {
+  it('passes what is left of max_cost_usd as --max-budget-usd, to a tenth of a cent and never 0', () => {
+    const flag = (maxBudgetUsd: number | undefined) => {
+      const args = claudeArgs({ ...BASE, maxBudgetUsd }, { type: 'claude' });
+      return args.includes('--max-budget-usd') ? args[args.indexOf('--max-budget-usd') + 1] : undefined;
+    };
+    expect(flag(undefined)).toBeUndefined();
+    expect(flag(5)).toBe('5');
+    expect(flag(0.5 - 0.4)).toBe('0.099');
+    expect(flag(0)).toBe('0.001');
+  });
+});
+
 describe('codex argv', () => {
   it('a review turn: read-only, schema, -o, prompt on stdin', () => {
     expect(codexArgs({ ...BASE, role: 'reviewer', model: 'gpt-5.5' }, { schema: '/scratch/s.json', lastMessage: '/scratch/o.txt' })).toMatchInlineSnapshot(`

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { isProcessGroupAlive, reapProcessGroup } from '../../src/agents/index.js';
+import { cgroupSupport } from '../../src/agents/process/cgroup.js';
 import { runInGroup } from '../../src/agents/process/run.js';
 import type { GroupRunOptions } from '../../src/agents/process/run.js';
 import { AGENT_FIXTURES, grandchildPids, liveProcesses } from '../helpers/processes.js';
@@ -112,5 +113,35 @@ describe('reapProcessGroup', () => {
   it('says gone when nothing is left', async () => {
     const result = await run('forever.mjs', [], { timeoutMs: 200 });
     expect(await reapProcessGroup(result.pgid, 'any-token', GRACE_MS)).toEqual({ kind: 'gone', pids: [] });
+  });
+});
+
+/** Live processes whose session id is `sid`, read with ps (independently of the code under test). */
+function sessionMembers(sid: number): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,sid=,stat='], { encoding: 'utf8' });
+  return table.split('\n').flatMap((line) => {
+    const [pid, session, stat] = line.trim().split(/\s+/);
+    return line.trim() !== '' && Number(session) === sid && stat?.startsWith('Z') !== true ? [Number(pid)] : [];
+  });
+}
+
+describe('a process that sheds the group and the token', () => {
+  const support = cgroupSupport();
+  // Without a cgroup (macOS, no cgroup v2, no right to create one) setsid plus `env -i` does escape: README says so.
+  it.skipIf(!support.available)(`\`env -i setsid sh -c 'sleep 300'\` does not outlive the turn (cgroup v2: ${support.available ? support.base : support.reason})`, async () => {
+    const result = await run('escape-setsid.mjs', []);
+    const sid = Number(/^escaped (\d+)$/m.exec(result.stdout)?.[1]);
+    onTestFinished(() => {
+      for (const pid of sessionMembers(sid)) process.kill(pid, 'SIGKILL');
+    });
+    expect(sid).toBeGreaterThan(1);
+    expect(result).toMatchObject({ exitCode: 0, leftovers: true });
+    expect(sessionMembers(sid)).toEqual([]);
+    expectNothingLeft(result);
+  });
+
+  it.skipIf(!support.available)('a missing binary is still reported by spawn, not by the cgroup wrapper', async () => {
+    const result = await runInGroup({ file: '/nonexistent/agent', args: [], cwd: await testdir(), env: { ...process.env }, input: '', timeoutMs: 5_000 });
+    expect(result.spawnError?.code).toBe('ENOENT');
   });
 });

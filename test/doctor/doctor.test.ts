@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cgroupSupport } from '../../src/agents/process/cgroup.js';
 import { runDoctor, type CheckResult, type DoctorHost } from '../../src/doctor/index.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { fakeServiceTools, type FakeTools } from '../service/fakes.js';
@@ -16,8 +17,19 @@ async function machine(tools?: readonly string[]): Promise<FakeTools> {
 
 async function doctor(fakes: FakeTools, extra: Record<string, string> = {}) {
   const result = await runCli(['doctor'], { cwd: fakes.home, env: { ...fakes.env, ...extra } });
-  const stable = (text: string) => text.replaceAll(fakes.bin, '<bin>').replaceAll(fakes.home, '<home>').replaceAll(fakes.env.CCX_DATA_HOME, '<data>').replace(/node \d+\.\d+\.\d+/, 'node <version>');
+  const stable = (text: string) => withoutContainment(text.replaceAll(fakes.bin, '<bin>').replaceAll(fakes.home, '<home>').replaceAll(fakes.env.CCX_DATA_HOME, '<data>').replace(/node \d+\.\d+\.\d+/, 'node <version>'));
   return { ...result, stdout: stable(result.stdout) };
+}
+
+/**
+ * The containment line depends on the machine (root with cgroup v2, or not): the runDoctor tests
+ * below pin it. Here it is left out, and a warning it added is taken out of the summary.
+ */
+function withoutContainment(text: string): string {
+  const warned = /^warn +containment /m.test(text);
+  const kept = text.replace(/^(?:ok|warn) +containment .*\n(?: +fix: .*\n)?/m, '');
+  if (!warned) return kept;
+  return kept.replace(/^Nothing failed; 1 warning\.$/m, 'All good.').replace(/(\d+) warnings?\.$/m, (_match, count: string) => `${Number(count) - 1} warning${Number(count) - 1 === 1 ? '' : 's'}.`).replace(/, 0 warnings\.$/m, '.').replace(/^Nothing failed; 0 warnings\.$/m, 'All good.');
 }
 
 describe('ccx doctor', { skip: process.platform !== 'linux' }, () => {
@@ -151,6 +163,7 @@ describe('runDoctor', () => {
       nodeVersion: '20.19.0',
       timeoutMs: 10_000,
       service: { platform: 'linux', home: fakes.home, env: all, uid: 1000, user: 'pat', nodePath: process.execPath, cliPath: CLI_PATH },
+      containment: { available: true, base: '/sys/fs/cgroup/ccx.service' },
       ...overrides,
     };
   };
@@ -178,6 +191,21 @@ describe('runDoctor', () => {
       .split('\n')
       .filter((line) => line.includes(`${fakes.bin}/codex`) && !/^\s*\d+\s+Z/.test(line));
     expect(leftovers).toEqual([]);
+  });
+
+  it('says whether agent turns are contained by a cgroup, and what escapes when they are not', async () => {
+    const fakes = await machine();
+    expect(find(await runDoctor(host(fakes)), 'containment')).toEqual({ level: 'ok', name: 'containment', message: 'each agent turn runs in a cgroup of its own under /sys/fs/cgroup/ccx.service: nothing it starts outlives the turn' });
+    const none = { available: false as const, reason: 'ccx may not create cgroups under /sys/fs/cgroup/user.slice (EACCES)' };
+    expect(find(await runDoctor(host(fakes, { containment: none })), 'containment')).toEqual({
+      level: 'warn',
+      name: 'containment',
+      message: 'no per-turn cgroup (ccx may not create cgroups under /sys/fs/cgroup/user.slice (EACCES)): turns are stopped by process group and environment token, which a process started with `env -i setsid` escapes',
+      fix: 'Run the daemon where it may create cgroup v2 groups: as root, or as a systemd service with Delegate=yes.',
+    });
+    const result = await runCli(['doctor', '--json'], { cwd: fakes.home, env: fakes.env });
+    const line = (JSON.parse(result.stdout) as CheckResult[]).find((check) => check.name === 'containment');
+    expect(line?.level).toBe(cgroupSupport().available ? 'ok' : 'warn');
   });
 
   it('says so on a platform with no service manager', async () => {

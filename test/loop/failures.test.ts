@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { retryAt, LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS } from '../../src/loop/turn/limits.js';
+import type { AgentConfig } from '../../src/agents/index.js';
+import { parseRetryAfter } from '../../src/agents/limits/retry-after.js';
+import { retryAt, LIMIT_BACKOFF_MAX_MS, LIMIT_BACKOFF_START_MS, MAX_LIMIT_WAIT_MS, MAX_STALLS_IN_A_ROW } from '../../src/loop/turn/limits.js';
 import { loopFixture } from '../helpers/loop.js';
 import { liveProcesses } from '../helpers/processes.js';
+import { testdir } from '../helpers/testdir.js';
 
 describe('runAttempt: turns that do not finish', () => {
   it('timeout: a hung reviewer is stopped with its whole group at the turn limit', async () => {
@@ -105,5 +109,46 @@ describe('runAttempt: usage limits', () => {
     expect(retryAt(new Date('2025-12-31T23:00:00Z'), 1, now).getTime() - now.getTime()).toBe(LIMIT_BACKOFF_START_MS);
     expect(retryAt(undefined, 3, now).getTime() - now.getTime()).toBe(4 * LIMIT_BACKOFF_START_MS);
     expect(retryAt(undefined, 30, now).getTime() - now.getTime()).toBe(LIMIT_BACKOFF_MAX_MS);
+  });
+
+  it('waits out a reset up to a year away and clamps one further (or past what a Date holds) to a year', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(retryAt(parseRetryAfter('retry-after: 2592000', now), 1, now).toISOString()).toBe('2026-01-31T00:00:00.000Z');
+    expect(retryAt(new Date('2036-01-01T00:00:00Z'), 1, now).getTime() - now.getTime()).toBe(MAX_LIMIT_WAIT_MS);
+    expect(retryAt(parseRetryAfter('retry-after: 99999999999999999999999', now), 1, now).getTime() - now.getTime()).toBe(MAX_LIMIT_WAIT_MS);
+  });
+});
+
+describe('runAttempt: codex quota and stalls (fake codex reviewer)', () => {
+  const fakeCodex = fileURLToPath(new URL('../agents/fixtures/fake-codex.mjs', import.meta.url));
+  const reviewer = (stallTimeoutMs = 20_000): AgentConfig => ({ type: 'codex', bin: fakeCodex, killGraceMs: 300, stallTimeoutMs });
+  const scripted = async (script: string) => ({ FAKE_CODEX_SCRIPT: script, FAKE_CODEX_STATE: join(await testdir(), 'calls') });
+
+  it('"Quota exceeded" pauses the agent with a backoff and runs the same review again: no attempt spent', async () => {
+    const f = await loopFixture({ agents: { reviewer: reviewer() }, env: await scripted('quota,ok'), maxLimitWaitMs: 50 });
+    const before = Date.now();
+    const result = await f.run();
+    expect(result).toMatchObject({ exit: 'approved', cycles: 1 });
+    expect(f.limitWaits).toHaveLength(1);
+    expect(f.limitWaits[0]!.resetAt.getTime() - before).toBeGreaterThanOrEqual(LIMIT_BACKOFF_START_MS);
+    expect(f.eventsOf('turn.finished').map((event) => `${event.phase}#${event.try}:${event.outcome}`)).toEqual(['implement#1:ok', 'review#1:usage-limit', 'review#2:ok']);
+  });
+
+  it('a stalled review is retried after a backoff as an outage, and recovers', async () => {
+    const f = await loopFixture({ agents: { reviewer: reviewer(500) }, env: await scripted('unreachable,ok'), maxLimitWaitMs: 50 });
+    const result = await f.run();
+    expect(result).toMatchObject({ exit: 'approved', cycles: 1 });
+    expect(f.eventsOf('limit.paused')).toEqual([expect.objectContaining({ role: 'reviewer', agent: 'codex', kind: 'stalled' })]);
+    expect(f.eventsOf('turn.finished').map((event) => `${event.phase}#${event.try}:${event.outcome}`)).toEqual(['implement#1:ok', 'review#1:stalled', 'review#2:ok']);
+    expect(f.noProcessesLeft()).toBe(true);
+  });
+
+  it(`after ${MAX_STALLS_IN_A_ROW} stalls in a row the turn ends as a timeout`, async () => {
+    const f = await loopFixture({ agents: { reviewer: reviewer(400) }, env: await scripted('unreachable'), maxLimitWaitMs: 50 });
+    const result = await f.run();
+    expect(result).toMatchObject({ exit: 'timeout', mergeable: false });
+    expect(result.message).toContain(`It stalled ${MAX_STALLS_IN_A_ROW} times in a row, so ccx gave up on this turn`);
+    expect(f.eventsOf('turn.finished').map((event) => event.outcome)).toEqual(['ok', 'stalled', 'stalled', 'timeout']);
+    expect(f.noProcessesLeft()).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ describe("runAttempt: ccx's own gates", () => {
     expect(f.eventsOf('turn.started')).toEqual([]);
   });
 
-  it('budget: claude-reported cost is summed per turn, and the attempt stops once it passes max_cost_usd', async () => {
+  it('budget: claude-reported cost is summed per turn, and each turn may spend only what is left of max_cost_usd', async () => {
     const log = join(await testdir(), 'claude.jsonl');
     const f = await loopFixture({
       task: { maxCostUsd: 0.5, loops: 5 },
@@ -74,10 +74,11 @@ describe("runAttempt: ccx's own gates", () => {
       env: { FAKE_CLAUDE_COST: '0.4', FAKE_CLAUDE_LOG: log },
     });
     const result = await f.run();
-    expect(result).toMatchObject({ exit: 'budget', cycles: 2, costUsd: 0.8, taskCostUsd: 0.8, tokens: { input: 200, output: 40, cacheRead: 14, cacheWrite: 0 } });
-    expect(f.eventsOf('turn.finished').map((event) => [event.phase, event.agent, event.costUsd])).toEqual([['implement', 'claude', 0.4], ['review', 'command', null], ['fix', 'claude', 0.4]]);
+    // The fix turn gets $0.099 of $0.50, and (like claude) stops there instead of spending $0.40: before, the task cost $0.80.
+    expect(result).toMatchObject({ exit: 'budget', cycles: 2, costUsd: 0.499, taskCostUsd: 0.499, tokens: { input: 100, output: 20, cacheRead: 7, cacheWrite: 0 } });
+    expect(f.eventsOf('turn.finished').map((event) => [event.phase, event.agent, event.costUsd, event.outcome])).toEqual([['implement', 'claude', 0.4, 'ok'], ['review', 'command', null, 'ok'], ['fix', 'claude', 0.099, 'budget']]);
     const ledger = JSON.parse(await readFile(join(f.input.runDir, 'ledger.json'), 'utf8'));
-    expect(ledger.totals).toEqual({ turns: 3, costUsd: 0.8, tokens: { input: 200, output: 40, cacheRead: 14, cacheWrite: 0 } });
+    expect(ledger.totals).toEqual({ turns: 3, costUsd: 0.499, tokens: { input: 100, output: 20, cacheRead: 7, cacheWrite: 0 } });
     // claude keeps the implementer's session: started under ccx's id, then resumed.
     const calls = (await readFile(log, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { args: string[] });
     const flag = (args: string[], name: string) => args[args.indexOf(name) + 1];
@@ -85,6 +86,20 @@ describe("runAttempt: ccx's own gates", () => {
     expect(calls[0]!.args).toContain('--session-id');
     expect(flag(calls[1]!.args, '--resume')).toBe(flag(calls[0]!.args, '--session-id'));
     expect([flag(calls[0]!.args, '--model'), flag(calls[0]!.args, '--effort')]).toEqual(['sonnet', 'high']);
-    expect(await readFile(result.handoffPath, 'utf8')).toContain('- Cost: $0.8000 this attempt, $0.8000 for the task (agent-reported); tokens 200 in, 40 out');
+    // Each turn may spend only what is left of max_cost_usd (SPEC 8): $0.50, then $0.50 - $0.40.
+    expect(calls.map((call) => flag(call.args, '--max-budget-usd'))).toEqual(['0.5', '0.099']);
+    expect(await readFile(result.handoffPath, 'utf8')).toContain('- Cost: $0.4990 this attempt, $0.4990 for the task (agent-reported); tokens 100 in, 20 out');
+  });
+
+  it('budget: a claude turn that would cost more than what is left stops at it (--max-budget-usd), and the attempt ends as budget', async () => {
+    const f = await loopFixture({
+      task: { maxCostUsd: 0.5, loops: 5 },
+      scenario: 'approve-at-5',
+      agents: { implementer: { type: 'claude', bin: FAKE_CLAUDE, killGraceMs: 300 } },
+      env: { FAKE_CLAUDE_COST: '2.0' },
+    });
+    const result = await f.run();
+    expect(result).toMatchObject({ exit: 'budget', cycles: 1, costUsd: 0.5, taskCostUsd: 0.5, mergeable: false });
+    expect(result.message).toContain('ended with budget');
   });
 });

@@ -1,12 +1,12 @@
 import { readEnv } from '../../config/env.js';
 import { outcome, stoppedByCcx } from '../outcome/base.js';
 import type { AgentLabel } from '../outcome/messages.js';
-import { runTurnProcess } from '../process/turn.js';
+import { runTurnProcess, stallTimeoutFor } from '../process/turn.js';
 import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
 import type { AgentAdapter, ClaudeAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
 import { claudeArgs } from './args.js';
 import { classifyClaude } from './classify.js';
-import { createClaudeStreamReader } from './stream.js';
+import { createClaudeStreamReader, isClaudeProgress } from './stream.js';
 
 /** Claude Code headless: `claude -p`, stream-json, prompt on stdin. */
 export function claudeAgent(config: ClaudeAgentConfig): AgentAdapter {
@@ -17,14 +17,17 @@ export function claudeAgent(config: ClaudeAgentConfig): AgentAdapter {
     type: 'claude',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
       const reader = createClaudeStreamReader(request.onProgress);
+      const stallTimeoutMs = stallTimeoutFor(request, config);
       const run = await runTurnProcess(request, {
+        stallTimeoutMs,
+        isProgressLine: isClaudeProgress,
         file: bin,
         args: claudeArgs(request, config),
         env: { ...(config.baseEnv ?? process.env), ...request.env },
         killGraceMs,
         onStdoutLine: reader.line,
       });
-      const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });
+      const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree, stallTimeoutMs });
       const { result, sessionId } = reader.state;
       const facts = {
         text: result?.text ?? '',

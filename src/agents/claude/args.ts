@@ -32,6 +32,12 @@ export function claudeArgs(request: TurnRequest, config: ClaudeAgentConfig): str
   if (request.session !== undefined) {
     args.push(request.session.resume ? '--resume' : '--session-id', request.session.id);
   }
+  if (request.maxBudgetUsd !== undefined) args.push('--max-budget-usd', budgetArg(request.maxBudgetUsd));
   if (request.outputSchema !== undefined) args.push('--json-schema', JSON.stringify(request.outputSchema));
   return args;
+}
+
+/** Dollars to a tenth of a cent, never below it (claude refuses 0 and does not need float noise like 0.09999999999999998). */
+function budgetArg(usd: number): string {
+  return String(Math.max(0.001, Math.floor(usd * 1000) / 1000));
 }

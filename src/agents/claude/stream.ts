@@ -30,6 +30,12 @@ export interface ClaudeStream {
   result?: ClaudeResult;
 }
 
+/** Whether a stdout line is progress for the stall timer: any event but an `api_retry` notice. */
+export function isClaudeProgress(raw: string): boolean {
+  const event = parseObjectLine(raw);
+  return event !== undefined && !(event['type'] === 'system' && event['subtype'] === 'api_retry');
+}
+
 export function createClaudeStreamReader(onProgress?: (line: string) => void) {
   const state: ClaudeStream = {};
   return {

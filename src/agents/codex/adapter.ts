@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { readEnv } from '../../config/env.js';
 import { outcome, stoppedByCcx } from '../outcome/base.js';
 import type { AgentLabel } from '../outcome/messages.js';
-import { runTurnProcess } from '../process/turn.js';
+import { runTurnProcess, stallTimeoutFor } from '../process/turn.js';
 import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
 import type { AgentAdapter, CodexAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
 import { codexArgs } from './args.js';
 import type { CodexFiles } from './args.js';
 import { classifyCodex } from './classify.js';
-import { createCodexEventReader } from './events.js';
+import { createCodexEventReader, isCodexProgress } from './events.js';
 import { ThreadUsage } from './usage.js';
 
 /** Codex headless: `codex exec --json`, prompt on stdin, the final message through `-o`. */
@@ -26,7 +26,8 @@ export function codexAgent(config: CodexAgentConfig): AgentAdapter {
       try {
         const reader = createCodexEventReader(request.onProgress);
         const env = { ...(config.baseEnv ?? process.env), ...request.env };
-        const run = await runTurnProcess(request, { file: bin, args: codexArgs(request, files), env, killGraceMs, onStdoutLine: reader.line });
+        const stallTimeoutMs = stallTimeoutFor(request, config);
+        const run = await runTurnProcess(request, { file: bin, args: codexArgs(request, files), env, killGraceMs, stallTimeoutMs, isProgressLine: isCodexProgress, onStdoutLine: reader.line });
         const events = reader.state;
         const facts = {
           text: events.lastAgentMessage ?? '',
@@ -34,7 +35,7 @@ export function codexAgent(config: CodexAgentConfig): AgentAdapter {
           sessionId: events.threadId ?? (request.session?.resume === true ? request.session.id : undefined),
           tokens: threadUsage.turnUsage(events.threadId, request.session?.resume === true, events.usage),
         };
-        const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });
+        const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree, stallTimeoutMs });
         if (stopped !== undefined) return { ...stopped, ...facts, kind: stopped.kind, message: stopped.message };
         const classified = classifyCodex(run, events, label, new Date(), env['TZ']);
         if (classified.kind !== 'ok') return outcome(run, { ...facts, ...classified });

@@ -11,7 +11,8 @@ export interface Classified {
   resetAt?: Date;
 }
 
-const USAGE_LIMIT = /You[’']ve hit your usage limit/i;
+/** The plan's limit, and an API account's quota ("Quota exceeded. Check your plan and billing details."). */
+const USAGE_LIMIT = /You[’']ve hit your usage limit|Quota exceeded|insufficient_quota/i;
 const RATE_LIMITED = /429 Too Many Requests|rate limit/i;
 const AUTH = /401 Unauthorized|Missing environment variable|not logged in|codex login|invalid api key/i;
 const CONTEXT = /context window/i;

@@ -25,6 +25,15 @@ export interface CodexEvents {
   usage?: CodexUsage;
 }
 
+/**
+ * Whether a stdout line is progress for the stall timer: any event but a top-level `error`, which
+ * codex prints on every reconnect (forever, when its endpoint is unreachable).
+ */
+export function isCodexProgress(raw: string): boolean {
+  const event = parseObjectLine(raw);
+  return event !== undefined && event['type'] !== 'error';
+}
+
 export function createCodexEventReader(onProgress?: (line: string) => void) {
   const state: CodexEvents = { turnCompleted: false };
   return {

@@ -2,7 +2,7 @@ import { parseRetryAfter } from '../limits/retry-after.js';
 import { failed, outcome, stoppedByCcx, tail } from '../outcome/base.js';
 import { failedMessage, usageLimitMessage } from '../outcome/messages.js';
 import type { AgentLabel } from '../outcome/messages.js';
-import { runTurnProcess } from '../process/turn.js';
+import { runTurnProcess, stallTimeoutFor } from '../process/turn.js';
 import { DEFAULT_KILL_GRACE_MS } from '../process/terminate.js';
 import type { AgentAdapter, CommandAgentConfig, TurnOutcome, TurnRequest } from '../types.js';
 import { commandEnv } from './env.js';
@@ -22,14 +22,16 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
   return {
     type: 'command',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
+      const stallTimeoutMs = stallTimeoutFor(request, config);
       const run = await runTurnProcess(request, {
+        stallTimeoutMs,
         file: file ?? '',
         args,
         env: commandEnv(request, config.baseEnv ?? process.env),
         killGraceMs,
         onStderrLine: request.onProgress,
       });
-      const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree });
+      const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree, stallTimeoutMs });
       if (stopped !== undefined) return stopped;
       if (run.exitCode === 0) return outcome(run, { kind: 'ok', message: '', text: run.stdout, structured: jsonObject(run.stdout) });
       if (run.exitCode === EXIT_LIMITED) {

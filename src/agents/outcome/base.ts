@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { GroupRunResult } from '../process/run.js';
 import type { OutcomeKind, TurnOutcome } from '../types.js';
-import { cancelledMessage, cannotStartMessage, timeoutMessage } from './messages.js';
+import { cancelledMessage, cannotStartMessage, stalledMessage, timeoutMessage } from './messages.js';
 import type { AgentLabel } from './messages.js';
 
 export type OutcomeFields = Omit<TurnOutcome, 'exitCode' | 'signal' | 'timedOut' | 'canceled' | 'durationMs' | 'stdout' | 'stderr'>;
@@ -28,8 +28,9 @@ export function failed(run: GroupRunResult, kind: OutcomeKind, message: string, 
  * What ccx itself decided, before any reading of the agent's output: cancelled, timed out, or
  * never started. Undefined when the process ran and exited on its own.
  */
-export function stoppedByCcx(run: GroupRunResult, agent: AgentLabel, context: { timeoutMs: number; killGraceMs: number; cwd: string }): TurnOutcome | undefined {
+export function stoppedByCcx(run: GroupRunResult, agent: AgentLabel, context: { timeoutMs: number; killGraceMs: number; cwd: string; stallTimeoutMs?: number }): TurnOutcome | undefined {
   if (run.canceled) return failed(run, 'cancelled', cancelledMessage(agent));
+  if (run.stalled) return failed(run, 'stalled', stalledMessage(agent, context.stallTimeoutMs ?? 0));
   if (run.timedOut) return failed(run, 'timeout', timeoutMessage(agent, context.timeoutMs, context.killGraceMs));
   if (run.spawnError !== undefined) {
     // spawn reports a missing working directory as ENOENT too.

@@ -33,6 +33,10 @@ export function timeoutMessage(agent: AgentLabel, timeoutMs: number, killGraceMs
   return `${capitalise(agentName(agent))} ran past ccx's turn limit of ${duration(timeoutMs)} and was stopped with its whole process group (SIGTERM, then SIGKILL after ${duration(killGraceMs)}). If turns need longer, raise CCX_TURN_TIMEOUT_MS.`;
 }
 
+export function stalledMessage(agent: AgentLabel, stallTimeoutMs: number): string {
+  return `${capitalise(agentName(agent))} printed no output event for ${duration(stallTimeoutMs)} (CCX_STALL_TIMEOUT_MS) and was stopped with its whole process group. This looks like an outage (an API it cannot reach), not a failure of the task: ccx backs off and runs the same turn again.`;
+}
+
 export function cancelledMessage(agent: AgentLabel): string {
   return `${capitalise(agentName(agent))} was cancelled; its whole process group was stopped.`;
 }

@@ -1,3 +1,4 @@
+import { cgroupMembers, removeCgroup, turnCgroupPath } from './cgroup.js';
 import { carriesToken, groupMembers, tokenHolders } from './members.js';
 import { DEFAULT_KILL_GRACE_MS, terminateGroup } from './terminate.js';
 
@@ -18,11 +19,15 @@ export interface ReapResult {
 export async function reapProcessGroup(pgid: number, token: string, graceMs = DEFAULT_KILL_GRACE_MS): Promise<ReapResult> {
   const members = groupMembers(pgid);
   const ours = members.filter((pid) => carriesToken(pid, token));
-  const escaped = tokenHolders(token).filter((pid) => !members.includes(pid));
+  // The turn's cgroup is named by its token, so whatever is in it is the turn's, whatever its group or environment.
+  const cgroup = turnCgroupPath(token);
+  const contained = cgroup === undefined ? [] : cgroupMembers(cgroup);
+  const escaped = [...new Set([...tokenHolders(token), ...contained])].filter((pid) => !members.includes(pid));
   if (ours.length === 0 && escaped.length === 0) {
+    if (cgroup !== undefined) removeCgroup(cgroup);
     return { kind: members.length === 0 ? 'gone' : 'not-ours', pids: [] };
   }
   // A group with no member carrying the token is someone else's now: signal only the token holders.
-  await terminateGroup(ours.length > 0 ? pgid : undefined, token, graceMs);
+  await terminateGroup(ours.length > 0 ? pgid : undefined, token, graceMs, cgroup);
   return { kind: 'reaped', pids: ours.length > 0 ? [...members, ...escaped] : escaped };
 }

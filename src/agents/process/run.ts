@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { errnoCode } from '../../errors.js';
+import { crashPoint } from '../../fs/crash-point.js';
+import { createTurnCgroup, removeCgroup, resolveExecutable, wrapInCgroup } from './cgroup.js';
 import { OutputCollector } from './output.js';
 import { DEFAULT_KILL_GRACE_MS, terminateGroup } from './terminate.js';
 import type { TerminateResult } from './terminate.js';
@@ -15,6 +17,16 @@ export interface GroupRunOptions {
   /** Written to stdin, which is then closed: a pipe left open stalls both agent CLIs. */
   input: string;
   timeoutMs: number;
+  /**
+   * Stops the group when nothing that counts as progress arrived for this long (SPEC 8's stall
+   * timeout); the result says `stalled`. Undefined: no stall timer.
+   */
+  stallTimeoutMs?: number;
+  /**
+   * Which stdout lines count as progress for the stall timer. Default: any output on either stream.
+   * codex prints `Reconnecting…` events forever when its endpoint is unreachable: those do not count.
+   */
+  isProgressLine?: (line: string) => boolean;
   signal?: AbortSignal;
   killGraceMs?: number;
   onSpawn?: (group: { pgid: number; token: string }) => void;
@@ -26,6 +38,8 @@ export interface GroupRunResult {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** Stopped by the stall timer: no progress for stallTimeoutMs. */
+  stalled: boolean;
   canceled: boolean;
   durationMs: number;
   stdout: string;
@@ -47,29 +61,53 @@ const STDIO_DRAIN_MS = 1_000;
 export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
   const started = Date.now();
   const token = newAgentToken();
-  const stdout = new OutputCollector(options.onStdoutLine);
+  let lastProgress = started;
+  const progressLine = options.isProgressLine;
+  const onStdoutLine = progressLine === undefined ? options.onStdoutLine : (line: string) => {
+    if (progressLine(line)) lastProgress = Date.now();
+    options.onStdoutLine?.(line);
+  };
+  const stdout = new OutputCollector(onStdoutLine);
   const stderr = new OutputCollector(options.onStderrLine);
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const base = () => ({ durationMs: Date.now() - started, stdout: stdout.text(), stderr: stderr.text() });
 
   if (options.signal?.aborted === true) {
-    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, canceled: true, leftovers: false, ...base() });
+    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, stalled: false, canceled: true, leftovers: false, ...base() });
   }
   return new Promise((resolve) => {
-    const child = spawn(options.file, options.args, {
+    // Contained in a cgroup of its own where the platform allows (cgroup.ts); a binary that does not
+    // exist is spawned bare, so that spawn reports it.
+    const executable = resolveExecutable(options.file, options.cwd, options.env['PATH']);
+    const cgroup = executable === undefined ? undefined : createTurnCgroup(token);
+    const command = cgroup === undefined || executable === undefined ? { file: options.file, args: [...options.args] } : wrapInCgroup(cgroup, executable, options.args);
+    const child = spawn(command.file, command.args, {
       cwd: options.cwd,
       env: { ...options.env, [AGENT_TOKEN_VAR]: token },
       detached: true, // setsid(): a session and group of its own, pgid = pid
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let timedOut = false;
+    let stalled = false;
     let canceled = false;
     let stopping: Promise<TerminateResult> | undefined;
-    const stop = () => (stopping ??= terminateGroup(child.pid, token, grace));
+    const stop = () => (stopping ??= terminateGroup(child.pid, token, grace, cgroup));
     const timer = setTimeout(() => {
       timedOut = true;
       void stop();
     }, options.timeoutMs);
+    let stallTimer: NodeJS.Timeout | undefined;
+    const stallMs = options.stallTimeoutMs;
+    const watchStall = (waitMs: number) => {
+      stallTimer = setTimeout(() => {
+        if (stallMs === undefined || stopping !== undefined) return;
+        const quietMs = Date.now() - lastProgress;
+        if (quietMs < stallMs) return watchStall(stallMs - quietMs);
+        stalled = true;
+        void stop();
+      }, waitMs);
+    };
+    if (stallMs !== undefined) watchStall(stallMs);
     const onAbort = () => {
       canceled = true;
       void stop();
@@ -77,22 +115,32 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const stopWatching = () => {
       clearTimeout(timer);
+      clearTimeout(stallTimer);
       options.signal?.removeEventListener('abort', onAbort);
     };
 
-    child.stdout.setEncoding('utf8').on('data', (text: string) => stdout.push(text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
+    const anyOutput = progressLine === undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (anyOutput) lastProgress = Date.now();
+      stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (anyOutput) lastProgress = Date.now();
+      stderr.push(chunk);
+    });
     child.stdin.on('error', () => undefined); // EPIPE: it exited without reading; its exit says why
     child.stdin.end(options.input);
 
     child.once('spawn', () => {
       if (child.pid !== undefined) options.onSpawn?.({ pgid: child.pid, token });
+      crashPoint('spawn:agent:after');
     });
     child.on('error', (error) => {
       if (child.pid !== undefined) return; // a failed kill of a running child: its exit follows
       stopWatching();
+      if (cgroup !== undefined) removeCgroup(cgroup);
       const spawnError = { code: errnoCode(error) ?? 'UNKNOWN', message: error.message };
-      resolve({ exitCode: null, signal: null, timedOut: false, canceled: false, leftovers: false, ...base(), spawnError });
+      resolve({ exitCode: null, signal: null, timedOut: false, stalled: false, canceled: false, leftovers: false, ...base(), spawnError });
     });
     child.once('exit', (exitCode, signal) => {
       stopWatching();
@@ -103,7 +151,7 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
         await drain([child.stdout, child.stderr]);
         stdout.end();
         stderr.end();
-        resolve({ exitCode, signal, timedOut, canceled, leftovers: !stoppedBefore && stopped.found, ...base() });
+        resolve({ exitCode, signal, timedOut, stalled, canceled, leftovers: !stoppedBefore && stopped.found, ...base() });
       })();
     });
   });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cgroupMembers, killCgroup, removeCgroup } from './cgroup.js';
 import { tokenHolders } from './members.js';
 import { isProcessGroupAlive, signalGroup, signalProcesses } from './signal.js';
 
@@ -18,21 +19,30 @@ export interface TerminateResult {
 }
 
 /**
- * Stops group `pgid` (when given) and every process carrying `token` (descendants that moved to a session of
- * their own): SIGTERM, then SIGKILL after `graceMs`. Resolves once nothing is left.
+ * Stops group `pgid` (when given), every process in the turn's `cgroup` (when it has one: nothing
+ * escapes it) and every process carrying `token` (descendants that moved to a session of their
+ * own): SIGTERM, then SIGKILL after `graceMs`. Resolves once nothing is left; the cgroup is removed.
  */
-export async function terminateGroup(pgid: number | undefined, token: string, graceMs = DEFAULT_KILL_GRACE_MS): Promise<TerminateResult> {
-  const left = () => (pgid !== undefined && isProcessGroupAlive(pgid) ? 1 : 0) + tokenHolders(token).length;
-  if (left() === 0) return { found: false, killed: false, survivors: 0 };
-  sendAll(pgid, token, 'SIGTERM');
-  if (await waitUntilGone(left, graceMs)) return { found: true, killed: false, survivors: 0 };
-  sendAll(pgid, token, 'SIGKILL');
-  await waitUntilGone(left, AFTER_KILL_WAIT_MS);
-  return { found: true, killed: true, survivors: left() };
+export async function terminateGroup(pgid: number | undefined, token: string, graceMs = DEFAULT_KILL_GRACE_MS, cgroup?: string): Promise<TerminateResult> {
+  const left = () => (pgid !== undefined && isProcessGroupAlive(pgid) ? 1 : 0) + tokenHolders(token).length + (cgroup === undefined ? 0 : cgroupMembers(cgroup).length);
+  try {
+    if (left() === 0) return { found: false, killed: false, survivors: 0 };
+    sendAll(pgid, token, cgroup, 'SIGTERM');
+    if (await waitUntilGone(left, graceMs)) return { found: true, killed: false, survivors: 0 };
+    sendAll(pgid, token, cgroup, 'SIGKILL');
+    await waitUntilGone(left, AFTER_KILL_WAIT_MS);
+    return { found: true, killed: true, survivors: left() };
+  } finally {
+    if (cgroup !== undefined) removeCgroup(cgroup);
+  }
 }
 
-function sendAll(pgid: number | undefined, token: string, signal: NodeJS.Signals): void {
+function sendAll(pgid: number | undefined, token: string, cgroup: string | undefined, signal: NodeJS.Signals): void {
   if (pgid !== undefined) signalGroup(pgid, signal);
+  if (cgroup !== undefined) {
+    if (signal === 'SIGKILL') killCgroup(cgroup);
+    else signalProcesses(cgroupMembers(cgroup), signal);
+  }
   signalProcesses(tokenHolders(token), signal);
 }
 

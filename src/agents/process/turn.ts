@@ -1,9 +1,10 @@
-import type { TurnRequest } from '../types.js';
+import { readEnv } from '../../config/env.js';
+import type { ProcessOptions, TurnRequest } from '../types.js';
 import { runInGroup } from './run.js';
 import type { GroupRunOptions, GroupRunResult } from './run.js';
 
 /** Runs one turn's process: the request gives cwd, stdin, wall clock, cancel and the spawn hook. */
-export function runTurnProcess(request: TurnRequest, options: Pick<GroupRunOptions, 'file' | 'args' | 'env' | 'killGraceMs' | 'onStdoutLine' | 'onStderrLine'>): Promise<GroupRunResult> {
+export function runTurnProcess(request: TurnRequest, options: Pick<GroupRunOptions, 'file' | 'args' | 'env' | 'killGraceMs' | 'stallTimeoutMs' | 'isProgressLine' | 'onStdoutLine' | 'onStderrLine'>): Promise<GroupRunResult> {
   return runInGroup({
     ...options,
     cwd: request.worktree,
@@ -12,4 +13,9 @@ export function runTurnProcess(request: TurnRequest, options: Pick<GroupRunOptio
     signal: request.signal,
     onSpawn: request.onSpawn,
   });
+}
+
+/** The stall timeout a turn runs under: the request's, else the agent config's, else CCX_STALL_TIMEOUT_MS. */
+export function stallTimeoutFor(request: TurnRequest, config: ProcessOptions): number {
+  return request.stallTimeoutMs ?? config.stallTimeoutMs ?? readEnv().stallTimeoutMs;
 }

@@ -1,5 +1,5 @@
 import { readEnv } from '../../config/env.js';
-import { runAttempt, type AttemptInput } from '../../loop/index.js';
+import { runAttempt, sleepUntil, type AttemptInput } from '../../loop/index.js';
 import type { CliIO } from '../command.js';
 import { landTask, type Landing } from './land.js';
 import type { ForegroundOptions } from './options.js';
@@ -49,19 +49,4 @@ export async function runForeground(io: CliIO, options: ForegroundOptions): Prom
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-}
-
-function sleepUntil(when: Date, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('cancelled'));
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, when.getTime() - Date.now()));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('cancelled'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,3 +1,5 @@
+import { clampReset, sleepUntil } from '../../loop/index.js';
+
 /** How long an agent pauses when its limit message gave no reset time: doubling from 1 minute to 30. */
 export const LIMIT_BACKOFF_START_MS = 60_000;
 export const LIMIT_BACKOFF_MAX_MS = 30 * 60_000;
@@ -51,7 +53,8 @@ export class LimitGate {
     const previous = this.pauses.get(agent);
     const fresh = previous === undefined || now - previous.lastAt > BACKOFF_RESET_MS;
     const backoffMs = fresh ? LIMIT_BACKOFF_START_MS : Math.min(previous.backoffMs * 2, LIMIT_BACKOFF_MAX_MS);
-    const wanted = resetAt !== null && resetAt.getTime() > now ? resetAt : new Date(now + (resetAt === null ? backoffMs : 1_000));
+    // A reset up to a year away is waited out (timers chained: sleepUntil); further is clamped to a year.
+    const wanted = resetAt !== null && resetAt.getTime() > now ? clampReset(resetAt, new Date(now)).until : new Date(now + (resetAt === null ? backoffMs : 1_000));
     // Several turns may hit one limit: they all wait for the latest reset any of them heard of.
     const until = previous !== undefined && previous.until.getTime() > wanted.getTime() ? previous.until : wanted;
     const alreadyPaused = previous !== undefined && previous.until.getTime() > now;
@@ -59,23 +62,4 @@ export class LimitGate {
     if (!alreadyPaused || until.getTime() !== previous.until.getTime()) this.events.paused(agent, until, message);
     return until;
   }
-}
-
-function sleepUntil(until: Date, signal: AbortSignal, now: () => number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted')));
-      return;
-    }
-    const timer = setTimeout(done, Math.max(1, until.getTime() - now()));
-    function done() {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted')));
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

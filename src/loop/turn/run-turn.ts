@@ -4,10 +4,10 @@ import { ensureDirNoFollow } from '../../fs/no-follow.js';
 import { pinTaskWorktree } from '../../git/index.js';
 import { artifactName, stateDirOfRun, writeArtifact } from '../artifacts/files.js';
 import { addTokens } from '../artifacts/tokens.js';
-import type { Engine } from '../attempt/engine.js';
+import { taskCostUsd, type Engine } from '../attempt/engine.js';
 import { modelFor } from '../ladder/pick.js';
 import type { AgentSlot, LoopPhase } from '../types.js';
-import { isLimit, retryAt } from './limits.js';
+import { MAX_STALLS_IN_A_ROW, clampReset, isLimit, retryAt } from './limits.js';
 import { sessionAfterTurn, sessionForTurn } from './sessions.js';
 
 export interface TurnSpec {
@@ -34,13 +34,14 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'prompt.md'), spec.prompt);
   const scratchDir = join(input.runDir, '.scratch');
   await ensureDirNoFollow(stateDirOfRun(input.runDir), scratchDir);
+  let stallsInARow = 0;
   for (let attemptTry = 1; ; attemptTry++) {
     const session = sessionForTurn(state.sessions[spec.slot], adapter.type, keep);
     engine.emit({ type: 'turn.started', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry, promptBytes, session: session.label });
     // A worktree removed or re-pointed since the last turn is said as that, not as the agent's failure to start in it.
     await pinTaskWorktree(input.repo, input.worktree);
     const startedAt = new Date();
-    const outcome = await adapter.runTurn({
+    const ran = await adapter.runTurn({
       role: spec.role,
       prompt: spec.prompt,
       worktree: input.worktree,
@@ -50,6 +51,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       timeoutMs: input.turnTimeoutMs,
       signal: input.signal,
       outputSchema: spec.outputSchema,
+      maxBudgetUsd: remainingBudget(engine),
       testCommand: input.testCommand ?? undefined,
       env: turnEnv(engine, spec.phase, session.request),
       scratchDir,
@@ -57,6 +59,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       onProgress: (line) => engine.emit({ type: 'turn.progress', cycle, role: spec.role, line }),
     });
     input.hooks.onProcessGroup?.(null);
+    stallsInARow = ran.kind === 'stalled' ? stallsInARow + 1 : 0;
+    const outcome = stallsInARow >= MAX_STALLS_IN_A_ROW ? stalledTooOften(ran, stallsInARow) : ran;
     await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'out', attemptTry), outcome.stdout);
     if (outcome.stderr !== '') await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'err', attemptTry), outcome.stderr);
     const outputBytes = Buffer.byteLength(outcome.stdout, 'utf8');
@@ -80,11 +84,24 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       return outcome;
     }
     const until = retryAt(outcome.resetAt, attemptTry);
-    engine.emit({ type: 'limit.paused', cycle, role: spec.role, agent: adapter.type, kind: outcome.kind, until: until.toISOString(), message: outcome.message });
-    const waited = await waitForLimit(engine, adapter.type, until, outcome.message);
+    const clamped = outcome.resetAt !== undefined && clampReset(outcome.resetAt).clamped;
+    const message = clamped ? `${outcome.message} That is more than a year away: ccx waits a year, until ${until.toISOString()}, and tries again.` : outcome.message;
+    engine.emit({ type: 'limit.paused', cycle, role: spec.role, agent: adapter.type, kind: outcome.kind, until: until.toISOString(), message });
+    const waited = await waitForLimit(engine, adapter.type, until, message);
     if (waited !== null) return { ...outcome, ...waited };
     engine.emit({ type: 'limit.resumed', cycle, role: spec.role, agent: adapter.type });
   }
+}
+
+/** What is left of max_cost_usd for this turn (undefined: no budget); the loop starts no turn once it is spent. */
+function remainingBudget(engine: Engine): number | undefined {
+  const max = engine.input.task.maxCostUsd;
+  return max === null ? undefined : Math.max(0, max - taskCostUsd(engine));
+}
+
+/** The bound on stall retries: after that many in a row the outage is not transient, and the turn times out. */
+function stalledTooOften(outcome: TurnOutcome, stalls: number): TurnOutcome {
+  return { ...outcome, kind: 'timeout', message: `${outcome.message} It stalled ${stalls} times in a row, so ccx gave up on this turn: check that the agent can reach its API, then set the task back to pending.` };
 }
 
 /** Waits through the hook; a cancel (or a hook that fails) ends the turn instead. */

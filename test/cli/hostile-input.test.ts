@@ -15,6 +15,10 @@ async function initialised() {
 
 const tasksBlock = (yaml: string) => `# Board\n\n## Direction\n\nGo.\n\n## Tasks\n\n\`\`\`yaml\n${yaml}\`\`\`\n`;
 
+// Built from strings: a regex literal with control characters trips the linter.
+const RAW_CONTROL_EXCEPT_NEWLINE = new RegExp('[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]');
+const UNSAFE_IN_NAME = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f\\ufffd]');
+
 /** Every command here must end: a spin shows as a timeout, not as a hung test run. */
 const QUICK = { timeoutMs: 20_000 };
 
@@ -56,5 +60,53 @@ describe('ids past 2^53', () => {
     await writeFile(board, tasksBlock('- id: T-1\n  title: a\n  status: draft\n  depends_on: [T-99999999999999999999]\n'));
     const listed = await runCli(['tasks'], { cwd: repo, env, ...QUICK });
     expect(listed.stderr).toContain(`${board}:13:15: T-1: depends_on names T-99999999999999999999, which is past`);
+  });
+});
+
+/** An inbox file name as bytes: `<inbox>/<name>`, where the name need not be UTF-8. */
+const inboxPath = (inbox: string, name: string | Buffer) => Buffer.concat([Buffer.from(`${inbox}/`), typeof name === 'string' ? Buffer.from(name) : name]);
+const submission = (title: string, extra = '') => `---\ntitle: ${title}\n${extra}---\nDo it.\n`;
+const ODD_NAMES: Array<[string, string | Buffer]> = [
+  ['a newline', 'two\nlines.md'],
+  ['a 255-byte name', `${'long-'.repeat(49)}nam.md`],
+  ['a leading dash', '-rf.md'],
+  ['terminal escapes', 'esc\u001b]0;pwned\u0007\u001b[2J.md'],
+  ['bytes that are not UTF-8', Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x2e, 0x6d, 0x64])],
+];
+
+describe('inbox file names', () => {
+  it('files a submission of any name exactly once under a safe name: ids are not burnt, nothing is left behind, nothing raw is printed', async () => {
+    const { repo, env, stateDir, inbox, board } = await initialised();
+    for (const [index, [, name]] of ODD_NAMES.entries()) await writeFile(inboxPath(inbox, name), submission(`odd ${index + 1}`));
+    await writeFile(inboxPath(inbox, 'bad\nname.md'), '---\ntitle: [unclosed\n---\n');
+    const first = await runCli(['inbox'], { cwd: repo, env, ...QUICK });
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).not.toMatch(RAW_CONTROL_EXCEPT_NEWLINE);
+    expect(first.stdout.match(/^accepted /gm)).toHaveLength(ODD_NAMES.length);
+    expect(first.stdout).toContain('accepted two\\nlines.md as T-');
+    expect(first.stdout).toContain('accepted esc\\e]0;pwned\\x07\\e[2J.md as T-');
+    expect(first.stdout).toContain('rejected bad\\nname.md: the front matter is not valid YAML');
+    // One id per submission, none burnt: T-1..T-5 and the briefs for exactly those.
+    const rows = [...(await readFile(board, 'utf8')).matchAll(/- id: (T-\d+)\n {2}title: (.*)\n/g)].map((match) => [match[1], match[2]]);
+    expect(rows.map(([id]) => id)).toEqual(['T-1', 'T-2', 'T-3', 'T-4', 'T-5']);
+    expect(rows.map(([, title]) => title).sort()).toEqual(['odd 1', 'odd 2', 'odd 3', 'odd 4', 'odd 5']);
+    expect((await readdir(join(stateDir, 'tasks'))).sort()).toEqual(['T-1.md', 'T-2.md', 'T-3.md', 'T-4.md', 'T-5.md']);
+    expect((await readdir(inbox)).sort()).toEqual(['.processing', 'accepted', 'rejected']);
+    expect(await readdir(join(inbox, '.processing'))).toEqual([]);
+    const filed = [...(await readdir(join(inbox, 'accepted'))), ...(await readdir(join(inbox, 'rejected')))];
+    expect(filed).toHaveLength(ODD_NAMES.length + 2);
+    for (const name of filed) {
+      expect(name).not.toMatch(/^[-.]/);
+      expect(name).not.toMatch(UNSAFE_IN_NAME);
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(200);
+    }
+    const rejected = (await readdir(join(inbox, 'rejected'))).sort();
+    expect(rejected).toHaveLength(2);
+    expect(rejected[1]).toBe(`${rejected[0]}.error.txt`);
+    expect(await readFile(join(inbox, 'rejected', rejected[1] as string), 'utf8')).toContain('ccx did not accept bad\\nname.md');
+    const again = await runCli(['inbox'], { cwd: repo, env, ...QUICK });
+    expect([again.exitCode, again.stdout]).toEqual([0, '']);
+    expect(again.stderr).toContain('is empty');
+    expect((await readdir(join(stateDir, 'tasks'))).length).toBe(5);
   });
 });

@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { appendRowEdits, applyEdits, type NewRow, type RowValue } from '../board/edit/index.js';
 import type { ParsedBoard } from '../board/parse/board.js';
 import { parseBoard } from '../board/parse/parser.js';
+import { tabProblems } from '../board/parse/yaml-block.js';
 import { CCX_OWNED_FIELDS, MAX_TITLE_CHARS, type TaskRow } from '../board/types.js';
 import { hasAllSections, renderBrief, renderBriefAround } from '../brief/render.js';
 import { LineIndex } from '../text/line-index.js';
@@ -28,6 +29,11 @@ export function readSubmission(text: string, board: ParsedBoard, placeholderId: 
   if (match === null) return { ok: false, reason: 'the file has no front matter: it must start with a line `---`, then YAML with at least `title:`, then a line `---`.' };
   const doc = parseDocument(match[1] as string, { prettyErrors: false });
   if (doc.errors.length > 0) {
+    const tab = tabProblems(match[1] as string, doc.errors.map((candidate) => candidate.pos[0]))[0];
+    if (tab !== undefined) {
+      const at = new LineIndex(match[1] as string).position(tab.offset);
+      return { ok: false, reason: `the front matter has a tab at line ${at.line + 1}, column ${at.column}: ${tab.message.replace('the Tasks YAML has', 'it has')}` };
+    }
     const error = doc.errors[0];
     const where = new LineIndex(match[1] as string).position(error?.pos[0] ?? 0);
     return { ok: false, reason: `the front matter is not valid YAML at line ${where.line + 1}, column ${where.column}: ${error?.message.split('\n')[0] ?? ''}` };

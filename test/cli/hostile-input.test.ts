@@ -15,9 +15,10 @@ async function initialised() {
 
 const tasksBlock = (yaml: string) => `# Board\n\n## Direction\n\nGo.\n\n## Tasks\n\n\`\`\`yaml\n${yaml}\`\`\`\n`;
 
-// Built from strings: a regex literal with control characters trips the linter.
-const RAW_CONTROL_EXCEPT_NEWLINE = new RegExp('[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f]');
-const UNSAFE_IN_NAME = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f\\ufffd]');
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point
+const RAW_CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- as above
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
 
 /** Every command here must end: a spin shows as a timeout, not as a hung test run. */
 const QUICK = { timeoutMs: 20_000 };
@@ -108,5 +109,59 @@ describe('inbox file names', () => {
     expect([again.exitCode, again.stdout]).toEqual([0, '']);
     expect(again.stderr).toContain('is empty');
     expect((await readdir(join(stateDir, 'tasks'))).length).toBe(5);
+  });
+});
+
+describe('refuse early', () => {
+  it('skips a row whose title holds a NUL or an escape sequence, with its line:column, before anything runs', async () => {
+    const { repo, env, board } = await initialised();
+    await writeFile(board, tasksBlock('- id: T-1\n  title: "nul\\0inside"\n  status: pending\n- id: T-2\n  title: "\\e]0;pwned\\a\\e[2J"\n  status: pending\n- id: T-3\n  title: fine\n  status: pending\n'));
+    const listed = await runCli(['tasks'], { cwd: repo, env, ...QUICK });
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stderr).toContain(`${board}:11:10: T-1: title holds the control character \\x00 at character 4; a title is printable text only`);
+    expect(listed.stderr).toContain(`${board}:14:10: T-2: title holds the control character \\e at character 1;`);
+    expect(listed.stdout).toContain('T-3  pending  normal    fine');
+    expect(listed.stdout).toContain('T-1  -        -         (skipped: see the problem below)');
+    const added = await runCli(['add', 'bell\u0007here'], { cwd: repo, env, ...QUICK });
+    expect([added.exitCode, added.stderr]).toEqual([2, expect.stringContaining('the title holds the control character \\x07 at character 5')]);
+  });
+
+  it('says "tab" for a tab before a key, at its line:column', async () => {
+    const { repo, env, board } = await initialised();
+    await writeFile(board, tasksBlock('- id: T-1\n\ttitle: tabbed\n  status: pending\n'));
+    const listed = await runCli(['tasks'], { cwd: repo, env, ...QUICK });
+    expect(listed.exitCode).toBe(1);
+    expect(listed.stderr).toContain(`${board}:11:1: the Tasks YAML has a tab before the key \`title\`; YAML indents with spaces only, so replace the tab with spaces.`);
+  });
+
+  it.each([
+    ['a scope that climbs out', 'scope:\n  include: ["../../etc/**"]\n', 'scope "../../etc/**" leaves the repository'],
+    ['an absolute scope', 'scope: [/etc/passwd]\n', 'scope "/etc/passwd" leaves the repository'],
+    ['a NUL in the title', '', 'title holds the control character \\x00'],
+    ['a tab before a key', '\tpriority: high\n', 'the front matter has a tab at line 3, column 1: it has a tab before the key `priority`'],
+  ])('rejects an inbox submission with %s, with an .error.txt, and adds nothing', async (name, extra, reason) => {
+    const { repo, env, board, inbox, stateDir } = await initialised();
+    const before = await readFile(board, 'utf8');
+    const title = name === 'a NUL in the title' ? '"with\\0nul"' : 'escape';
+    await writeFile(join(inbox, 'bad.md'), `---\ntitle: ${title}\n${extra}---\nBody.\n`);
+    const result = await runCli(['inbox'], { cwd: repo, env, ...QUICK });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`rejected bad.md: ${reason}`);
+    expect(await readFile(join(inbox, 'rejected', 'bad.md.error.txt'), 'utf8')).toContain(reason);
+    expect(await readFile(board, 'utf8')).toBe(before);
+    expect(await readdir(join(stateDir, 'tasks'))).toEqual([]);
+  });
+
+  it('rejects a 6 MB inbox title naming the field and the limit, and a body past its limit', async () => {
+    const { repo, env, board, inbox } = await initialised();
+    const before = await readFile(board, 'utf8');
+    await writeFile(join(inbox, 'huge-title.md'), `---\ntitle: ${'x'.repeat(6 * 1024 * 1024)}\n---\nBody.\n`);
+    await writeFile(join(inbox, 'huge-body.md'), `---\ntitle: fine\n---\n${'words '.repeat(60_000)}\n`);
+    const result = await runCli(['inbox'], { cwd: repo, env, ...QUICK });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('rejected huge-title.md: title is 6291456 characters long; a title is at most 500 characters');
+    expect(result.stdout).toContain('rejected huge-body.md: the body is 352 KiB; the body (the brief) is at most 256 KiB');
+    expect(await readFile(join(inbox, 'rejected', 'huge-title.md.error.txt'), 'utf8')).toContain('a title is at most 500 characters');
+    expect(await readFile(board, 'utf8')).toBe(before);
   });
 });

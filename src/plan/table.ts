@@ -1,4 +1,5 @@
 import type { DraftedTask } from './types.js';
+import { printable } from '../text/printable.js';
 
 const MAX_TITLE_COLUMN = 48;
 const MAX_SCOPE_COLUMN = 40;
@@ -7,7 +8,7 @@ export const NEW_PATH_MARK = '(new)';
 
 /** What `ccx plan` prints: the drafted rows, and what to review before flipping them to pending. */
 export function draftedReport(drafted: readonly DraftedTask[], where: { board: string; tasks: string }): string {
-  const rows = drafted.map((task) => [task.id, cut(task.title, MAX_TITLE_COLUMN), scopeSummary(task), task.dependsOnIds.length === 0 ? '-' : task.dependsOnIds.join(', '), task.modelStart]);
+  const rows = drafted.map((task) => [task.id, cut(task.title, MAX_TITLE_COLUMN), scopeSummary(task), task.dependsOnIds.length === 0 ? '-' : task.dependsOnIds.join(', '), task.modelStart].map((cell) => printable(cell)));
   const lines = columns([['ID', 'TITLE', 'SCOPE', 'DEPENDS ON', 'MODEL START'], ...rows]);
   const anyNew = drafted.some((task) => task.newPaths.length > 0);
   return [

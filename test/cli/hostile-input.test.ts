@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { world } from '../helpers/daemon.js';
 import { gitdir } from '../helpers/gitdir.js';
 
 async function initialised() {
@@ -163,5 +164,42 @@ describe('refuse early', () => {
     expect(result.stdout).toContain('rejected huge-body.md: the body is 352 KiB; the body (the brief) is at most 256 KiB');
     expect(await readFile(join(inbox, 'rejected', 'huge-title.md.error.txt'), 'utf8')).toContain('a title is at most 500 characters');
     expect(await readFile(board, 'utf8')).toBe(before);
+  });
+});
+
+describe('text printed with control characters escaped', () => {
+  const ESC_TEXT = '\u001b]0;pwned\u0007\u001b[2J';
+  const ESCAPED = '\\e]0;pwned\\x07\\e[2J';
+
+  it('ccx tasks, ccx inbox, ccx status, ccx logs and STATUS.md never print a raw escape sequence from a board or a submission', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [] });
+    const { repo, env, paths } = target;
+    const inbox = join(repo, '.ccx', 'inbox');
+    // The issue's submission: an escape sequence in the title (now refused), and one in the file name.
+    await writeFile(join(inbox, 'title.md'), `---\ntitle: "x${ESC_TEXT.replaceAll('\u001b', '\\e').replaceAll('\u0007', '\\a')}"\nstatus: draft\n---\n`);
+    await writeFile(join(inbox, `name${ESC_TEXT}.md`), '---\ntitle: a fine title\nstatus: draft\n---\n');
+    const daemon = await runCli(['daemon', '--once'], { cwd: repo, env, ...QUICK });
+    expect(daemon.exitCode, daemon.stderr).toBe(0);
+    // A row with an escape sequence in a key and in bookkeeping a person can edit.
+    const board = await readFile(paths.board, 'utf8');
+    await writeFile(paths.board, board.replace('\n```\n', `\n- id: T-7\n  title: failed one\n  status: failed\n  exit_status: "${ESC_TEXT.replaceAll('\u001b', '\\e').replaceAll('\u0007', '\\a')}"\n- id: T-8\n  title: odd key\n  status: draft\n  "${ESC_TEXT.replaceAll('\u001b', '\\e').replaceAll('\u0007', '\\a')}": 1\n\`\`\`\n`));
+    const again = await runCli(['daemon', '--once'], { cwd: repo, env, ...QUICK });
+    expect(again.exitCode, again.stderr).toBe(0);
+    const outputs = {
+      tasks: await runCli(['tasks'], { cwd: repo, env, ...QUICK }),
+      status: await runCli(['status'], { cwd: repo, env, ...QUICK }),
+      logs: await runCli(['logs'], { cwd: repo, env: { ...env, NO_COLOR: '1' }, ...QUICK }),
+    };
+    for (const [command, run] of Object.entries(outputs)) {
+      expect(run.stdout + run.stderr, command).not.toMatch(RAW_CONTROL_EXCEPT_NEWLINE);
+    }
+    expect(outputs.tasks.stderr).toContain(`T-8: ${ESCAPED} is not a row field`);
+    expect(outputs.status.stdout).toContain(`T-7    failed    failed one  — ${ESCAPED}`);
+    expect(outputs.logs.stdout).toContain(`name${ESCAPED}.md`);
+    const statusMd = await readFile(paths.status, 'utf8');
+    expect(statusMd).not.toMatch(RAW_CONTROL_EXCEPT_NEWLINE);
+    expect(statusMd).toContain(`${ESCAPED} is not a row field`);
+    const rejected = await readdir(join(inbox, 'rejected'));
+    expect(await readFile(join(inbox, 'rejected', rejected.find((name) => name.endsWith('.error.txt')) as string), 'utf8')).not.toMatch(RAW_CONTROL_EXCEPT_NEWLINE);
   });
 });

@@ -1,3 +1,4 @@
+import { droppedNote } from './drafts.js';
 import type { DraftedTask } from './types.js';
 import { printable } from '../text/printable.js';
 
@@ -16,6 +17,7 @@ export function draftedReport(drafted: readonly DraftedTask[], where: { board: s
     '',
     ...lines,
     ...(anyNew ? ['', `${NEW_PATH_MARK}: the glob matches no file yet, so the task creates it (the row's notes say which).`] : []),
+    ...droppedLines(drafted),
     '',
     'Before you flip a row to pending, review:',
     `- its brief (${where.tasks}/<id>.md): the goal, the acceptance checklist, the test plan;`,
@@ -24,6 +26,12 @@ export function draftedReport(drafted: readonly DraftedTask[], where: { board: s
     'Edit the rows with `ccx board`; the daemon leaves drafts alone until you set status: pending.',
     '',
   ].join('\n');
+}
+
+/** The globs ccx took out of the rows' scopes, each with why (the rows' notes say the same). */
+function droppedLines(drafted: readonly DraftedTask[]): string[] {
+  const lines = drafted.flatMap((task) => task.dropped.map((path) => printable(`- ${task.id}: ${droppedNote(path)}`)));
+  return lines.length === 0 ? [] : ['', 'Dropped from a scope (named in the row\'s notes too):', ...lines];
 }
 
 /** The first include glob (marked when it matches no file yet) and how many more there are. */

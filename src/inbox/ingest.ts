@@ -6,6 +6,8 @@ import { readStable } from '../fs/stable-read.js';
 import { renameIfPresent } from '../fs/rename.js';
 import { appendReserved, reserveIds, type IntakeContext, type TaskDraft } from '../intake/add-tasks.js';
 import { taskNumberOf } from '../board/index.js';
+import type { RowValue } from '../board/edit/index.js';
+import { validatePathspecs, type GitRepo } from '../git/index.js';
 import { MAX_TITLE_CHARS } from '../board/types.js';
 import { printable } from '../text/printable.js';
 import { entryName, type EntryName } from './file-name.js';
@@ -16,6 +18,8 @@ export interface InboxContext extends IntakeContext {
   inbox: { inbox: string; accepted: string; rejected: string; processing: string };
   /** CCX_MAX_QUEUE_DEPTH: pending tasks past which a pending submission is rejected. */
   maxQueueDepth: number;
+  /** The repository: when given, git checks a submission's scope as it will check the row's (SPEC 3). */
+  repo?: GitRepo;
 }
 
 export type InboxOutcome =
@@ -63,6 +67,8 @@ export async function ingestInboxFile(context: InboxContext, nameOrBytes: string
   if (!board.board.valid) return { name, status: 'deferred', reason: 'BOARD.md has a problem that stops ccx from adding rows; fix it and the submission is added.' };
   const submission = readSubmission(read.bytes.toString('utf8'), board.board, 'T-999999999');
   if (!submission.ok) return reject(context, entry, submission.reason, path);
+  const rejectedGlob = context.repo === undefined ? null : await pathspecGitRejects(context.repo, submission.row['scope']);
+  if (rejectedGlob !== null) return reject(context, entry, `git rejects the scope pathspec ${JSON.stringify(rejectedGlob.glob)}: ${rejectedGlob.error}`, path);
   const pending = board.board.rows.filter((row) => row.status === 'pending').length;
   if (submission.status === 'pending' && pending >= context.maxQueueDepth) {
     return reject(context, entry, `the queue already holds ${pending} pending tasks (CCX_MAX_QUEUE_DEPTH is ${context.maxQueueDepth}); submit it again once some have run, or submit it with \`status: draft\`.`, path);
@@ -133,6 +139,14 @@ async function reject(context: InboxContext, entry: EntryName, reason: string, f
   if (!(await renameIfPresent(from, movedTo))) return { name: entry.text, status: 'ignored', reason: 'another ccx process took the file first.' };
   await writeFileAtomic(`${movedTo}.error.txt`, rejectionText(printable(entry.text), printable(reason, { multiline: true }), context.inbox.inbox), 0o644);
   return { name: entry.text, status: 'rejected', reason, movedTo };
+}
+
+/** The first scope glob git would reject, so the row is refused now rather than skipped later. */
+async function pathspecGitRejects(repo: GitRepo, scope: RowValue | undefined): Promise<{ glob: string; error: string } | null> {
+  const globs = (typeof scope === 'string' ? [scope] : Array.isArray(scope) ? scope : typeof scope === 'object' && scope !== null ? Object.values(scope).flat() : []).filter((glob): glob is string => typeof glob === 'string');
+  if (globs.length === 0) return null;
+  const failed = (await validatePathspecs(repo, globs)).find((check) => !check.ok);
+  return failed === undefined || failed.ok ? null : { glob: failed.glob, error: failed.error };
 }
 
 function draftOf(submission: Extract<ReturnType<typeof readSubmission>, { ok: true }>): TaskDraft {

@@ -116,11 +116,12 @@ describe('inbox file names', () => {
 describe('refuse early', () => {
   it('skips a row whose title holds a NUL or an escape sequence, with its line:column, before anything runs', async () => {
     const { repo, env, board } = await initialised();
-    await writeFile(board, tasksBlock('- id: T-1\n  title: "nul\\0inside"\n  status: pending\n- id: T-2\n  title: "\\e]0;pwned\\a\\e[2J"\n  status: pending\n- id: T-3\n  title: fine\n  status: pending\n'));
+    await writeFile(board, tasksBlock('- id: T-1\n  title: "nul\\0inside"\n  status: pending\n- id: T-2\n  title: "\\e]0;pwned\\a\\e[2J"\n  status: pending\n- id: T-3\n  title: fine\n  status: pending\n- id: T-4\n  title: raw\0nul\n  status: pending\n'));
     const listed = await runCli(['tasks'], { cwd: repo, env, ...QUICK });
     expect(listed.exitCode).toBe(0);
     expect(listed.stderr).toContain(`${board}:11:10: T-1: title holds the control character \\x00 at character 4; a title is printable text only`);
     expect(listed.stderr).toContain(`${board}:14:10: T-2: title holds the control character \\e at character 1;`);
+    expect(listed.stderr).toContain(`${board}:20:10: T-4: title holds the control character \\x00 at character 4;`);
     expect(listed.stdout).toContain('T-3  pending  normal    fine');
     expect(listed.stdout).toContain('T-1  -        -         (skipped: see the problem below)');
     const added = await runCli(['add', 'bell\u0007here'], { cwd: repo, env, ...QUICK });
@@ -140,6 +141,7 @@ describe('refuse early', () => {
     ['an absolute scope', 'scope: [/etc/passwd]\n', 'scope "/etc/passwd" leaves the repository'],
     ['a NUL in the title', '', 'title holds the control character \\x00'],
     ['a tab before a key', '\tpriority: high\n', 'the front matter has a tab at line 3, column 1: it has a tab before the key `priority`'],
+    ['a pathspec git rejects', 'scope: [":(bogus)src"]\n', 'git rejects the scope pathspec ":(bogus)src": Invalid pathspec magic'],
   ])('rejects an inbox submission with %s, with an .error.txt, and adds nothing', async (name, extra, reason) => {
     const { repo, env, board, inbox, stateDir } = await initialised();
     const before = await readFile(board, 'utf8');

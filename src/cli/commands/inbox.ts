@@ -23,6 +23,7 @@ to be left for later (the board cannot take rows now).`,
       inbox: inboxPaths(context.repo.root),
       acceptedFolder: inboxPaths(context.repo.root).accepted,
       maxQueueDepth: env.maxQueueDepth,
+      repo: context.repo,
     });
     if (outcomes.length === 0) io.stderr(`The inbox ${inboxPaths(context.repo.root).inbox} is empty.\n`);
     for (const outcome of outcomes) {

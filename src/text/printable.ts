@@ -5,18 +5,18 @@
  */
 export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'gu');
-const CONTROL_EXCEPT_NEWLINE = new RegExp(`(?!\\n)[${CONTROL_CHARACTERS}]`, 'gu');
+const CONTROL_EXCEPT_LAYOUT = new RegExp(`(?![\\n\\t])[${CONTROL_CHARACTERS}]`, 'gu');
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 
 /**
  * Text from a board, a brief, an inbox file or an agent, made safe to print on a terminal: every
  * control character is written as an escape (`\e`, `\n`, `\x00`, `\u202e`), so a title can never
- * move the cursor, retitle the window or clear the screen. `multiline` keeps line feeds as they are
- * (for text printed as lines of its own). JSON output needs none of this: JSON escapes them itself.
+ * move the cursor, retitle the window or clear the screen. `multiline` keeps line feeds and tabs as
+ * they are (for text printed as lines of its own). JSON output needs none of this: JSON escapes them itself.
  */
 export function printable(text: string, options: { multiline?: boolean } = {}): string {
-  const pattern = options.multiline === true ? CONTROL_EXCEPT_NEWLINE : CONTROL;
+  const pattern = options.multiline === true ? CONTROL_EXCEPT_LAYOUT : CONTROL;
   return text.replace(pattern, escapeOne);
 }
 

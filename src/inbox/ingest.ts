@@ -86,7 +86,9 @@ export async function ingestInboxFile(context: InboxContext, nameOrBytes: string
     throw error;
   }
   const claimed = `${id}-${entry.filed}`;
-  await renameIfPresent(claimedPath, join(context.inbox.processing, claimed));
+  // Another ccx process that started meanwhile took an id-less claim for a crash's leftover and put
+  // it back in the inbox: it is that process's now (the id reserved here stays unused).
+  if (!(await renameIfPresent(claimedPath, join(context.inbox.processing, claimed)))) return { name, status: 'ignored', reason: 'another ccx process took the file first.' };
   return finishClaimed(context, claimed, { draft, name });
 }
 

@@ -65,7 +65,7 @@ export async function ingestInboxFile(context: InboxContext, nameOrBytes: string
   const board = await context.store.read();
   if (board.kind !== 'ok') return { name, status: 'deferred', reason: `BOARD.md cannot take new rows now: ${board.message}` };
   if (!board.board.valid) return { name, status: 'deferred', reason: 'BOARD.md has a problem that stops ccx from adding rows; fix it and the submission is added.' };
-  const submission = readSubmission(read.bytes.toString('utf8'), board.board, 'T-999999999');
+  const submission = readSubmission(read.bytes.toString('utf8'), board.board, placeholderId(board.board.usedNumbers));
   if (!submission.ok) return reject(context, entry, submission.reason, path);
   const rejectedGlob = context.repo === undefined ? null : await pathspecGitRejects(context.repo, submission.row['scope']);
   if (rejectedGlob !== null) return reject(context, entry, `git rejects the scope pathspec ${JSON.stringify(rejectedGlob.glob)}: ${rejectedGlob.error}`, path);
@@ -141,6 +141,14 @@ async function reject(context: InboxContext, entry: EntryName, reason: string, f
   if (!(await renameIfPresent(from, movedTo))) return { name: entry.text, status: 'ignored', reason: 'another ccx process took the file first.' };
   await writeFileAtomic(`${movedTo}.error.txt`, rejectionText(printable(entry.text), printable(reason, { multiline: true }), context.inbox.inbox), 0o644);
   return { name: entry.text, status: 'rejected', reason, movedTo };
+}
+
+/** An id no row has, to check a submission as a row before its real id is reserved (a used one would read as a duplicate). */
+function placeholderId(used: readonly number[]): string {
+  const taken = new Set(used);
+  let number = 999_999_999;
+  while (taken.has(number)) number += 1;
+  return `T-${number}`;
 }
 
 /** The first scope glob git would reject, so the row is refused now rather than skipped later. */

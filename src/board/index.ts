@@ -1,7 +1,7 @@
 export { appendRowEdits, applyEdits, renderRow, renderScalar, setFieldEdits, type NewRow, type RowValue, type TextEdit } from './edit/index.js';
 export { MAX_BOARD_BYTES, hashBoard, type ParsedBoard } from './parse/board.js';
 export { BoardParser, parseBoard } from './parse/parser.js';
-export { TASK_ID_PATTERN } from './parse/row-fields.js';
+export { TASK_ID_PATTERN, isTaskId, taskNumberOf } from './parse/row-fields.js';
 export { MAX_ALIAS_COUNT } from './parse/yaml-block.js';
 export { BoardStore, type BoardRead } from './store/board-store.js';
 export { editorLockExists, readBoardStable, type BoardFileRead } from './store/read.js';

@@ -20,6 +20,8 @@ export const DEFAULT_MIN_CONFIDENCE = 0;
 export const DEFAULT_MODEL_START = 'default';
 export const MAX_LOOPS = 100;
 export const MAX_CYCLES_LIMIT = 1000;
+/** A title is one line of a commit subject and a table: longer text belongs in the brief. */
+export const MAX_TITLE_CHARS = 500;
 
 /** Fields only ccx writes (SPEC 3); `status` is written by both. */
 export const CCX_OWNED_FIELDS = [

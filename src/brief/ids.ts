@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../errors.js';
+import { CcxError, errnoCode } from '../errors.js';
 
 /**
  * Task numbers already used on disk: briefs, run folders, worktrees and accepted inbox files. A new
@@ -13,7 +13,9 @@ export async function numbersUsedOnDisk(folders: { tasks: string; runs: string; 
     if (folder === undefined) continue;
     for (const name of await listNames(folder)) {
       const match = /^T-([1-9][0-9]*)(?:\.md$|-|$)/.exec(name);
-      if (match !== null) numbers.push(Number(match[1]));
+      const number = match === null ? NaN : Number(match[1]);
+      // A name past 2^53 - 1 is no id ccx could have written (nor will write): it does not count.
+      if (Number.isSafeInteger(number)) numbers.push(number);
     }
   }
   return numbers;
@@ -22,7 +24,25 @@ export async function numbersUsedOnDisk(folders: { tasks: string; runs: string; 
 export function nextNumber(...used: ReadonlyArray<readonly number[]>): number {
   let highest = 0;
   for (const list of used) for (const number of list) if (number > highest) highest = number;
-  return highest + 1;
+  return checkedNumber(highest + 1);
+}
+
+/**
+ * Claims the first number from `start` up that `claim` takes (it returns false when that number is
+ * taken). Each refusal moves up by one, and a number past 2^53 - 1 (where n + 1 === n) is an error,
+ * so this always ends.
+ */
+export async function claimNumber(start: number, claim: (number: number) => Promise<boolean>): Promise<number> {
+  for (let number = checkedNumber(start); ; number = checkedNumber(number + 1)) {
+    if (await claim(number)) return number;
+  }
+}
+
+function checkedNumber(number: number): number {
+  if (Number.isSafeInteger(number)) return number;
+  throw new CcxError('TASK_ID_INVALID', `ccx has no id left to give: the next would be past ${Number.MAX_SAFE_INTEGER}, the largest number it counts on exactly.`, {
+    hint: 'Renumber the row, brief or run folder with the huge number (ids only ever go up from the highest one used).',
+  });
 }
 
 async function listNames(folder: string): Promise<string[]> {

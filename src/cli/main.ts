@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CcxError, UsageError } from '../errors.js';
 import type { CliIO, Command, OptionValues } from './command.js';
 import { commands, type CommandEntry } from './commands/index.js';
+import { printable } from '../text/printable.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -67,7 +68,7 @@ function parseCommandLine(command: Command, args: string[]) {
 function reportError(error: unknown, entry: CommandEntry | undefined, io: CliIO): number {
   const prefix = entry === undefined ? 'ccx' : `ccx ${entry.name}`;
   if (error instanceof CcxError) {
-    io.stderr(`${prefix}: ${error.message}\n`);
+    io.stderr(`${prefix}: ${printable(error.message, { multiline: true })}\n`);
     if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
     return error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
   }

@@ -16,7 +16,7 @@ export const STABLE_READ_DELAY_MS = 5;
  * empty, so a half-written save is not taken for the file. A brief ENOENT (an editor's rename save)
  * is retried too.
  */
-export async function readStable(path: string, attempts = STABLE_READ_ATTEMPTS): Promise<StableRead> {
+export async function readStable(path: string | Buffer, attempts = STABLE_READ_ATTEMPTS): Promise<StableRead> {
   let previous: Buffer | null = null;
   let last: StableRead = { kind: 'missing' };
   for (let attempt = 0; attempt < attempts; attempt += 1) {
@@ -34,7 +34,7 @@ export async function readStable(path: string, attempts = STABLE_READ_ATTEMPTS):
   return last;
 }
 
-async function readOnce(path: string): Promise<StableRead> {
+async function readOnce(path: string | Buffer): Promise<StableRead> {
   try {
     const bytes = await readFile(path);
     return bytes.toString('utf8').trim() === '' ? { kind: 'empty' } : { kind: 'ok', bytes };

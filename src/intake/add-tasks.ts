@@ -4,7 +4,7 @@ import type { NewRow, RowValue } from '../board/edit/index.js';
 import type { ParsedBoard } from '../board/parse/board.js';
 import type { LoopMode, Priority, Scope } from '../board/types.js';
 import { defaultBriefField } from '../brief/location.js';
-import { briefPathFor, nextNumber, numbersUsedOnDisk } from '../brief/ids.js';
+import { briefPathFor, claimNumber, nextNumber, numbersUsedOnDisk } from '../brief/ids.js';
 import { createFileExclusive, ensureDir } from '../fs/atomic-write.js';
 import type { StatePaths } from '../config/paths.js';
 
@@ -43,14 +43,9 @@ export async function reserveIds(context: IntakeContext, board: ParsedBoard, dra
   let number = nextNumber(board.usedNumbers, await numbersUsedOnDisk(folders));
   const ids: string[] = [];
   for (const draft of drafts) {
-    for (;; number += 1) {
-      const id = `T-${number}`;
-      if (await createFileExclusive(briefPathFor(context.paths.tasks, number), draft.brief(id))) {
-        ids.push(id);
-        number += 1;
-        break;
-      }
-    }
+    const claimed = await claimNumber(number, (candidate) => createFileExclusive(briefPathFor(context.paths.tasks, candidate), draft.brief(`T-${candidate}`)));
+    ids.push(`T-${claimed}`);
+    number = claimed + 1;
   }
   return ids;
 }

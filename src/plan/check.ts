@@ -16,15 +16,15 @@ export interface PlanRules {
 
 /**
  * ccx's own check of an answer, all of it at once so a retry can fix everything: JSON, the schema
- * and bounds, depends_on, and every glob grounded on the tracked files. The tasks come back with
- * every dependency before its dependents.
+ * and bounds, and depends_on. Only those refuse an answer; every glob is then grounded on the
+ * tracked files, and one that is not is dropped from its task's scope, not held against the plan.
+ * The tasks come back with every dependency before its dependents.
  */
 export async function checkAnswer(outcome: Pick<TurnOutcome, 'structured' | 'text'>, rules: PlanRules): Promise<Checked<GroundedTask[]>> {
   const read = readAnswer(outcome);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   const shape = checkShape(read.value, { aliases: rules.aliases });
   const problems = [...shape.problems, ...dependencyProblems(shape.links, rules.boardIds)];
-  const grounded = await groundTasks(rules.repo, shape.tasks);
-  problems.push(...grounded.problems);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: dependencyOrder(grounded.tasks) };
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: dependencyOrder(await groundTasks(rules.repo, shape.tasks)) };
 }

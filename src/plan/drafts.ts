@@ -1,14 +1,25 @@
 import { renderBrief } from '../brief/render.js';
 import type { TaskDraft } from '../intake/add-tasks.js';
-import type { GroundedTask, NewPathGlob } from './types.js';
+import type { DroppedGlob, GroundedTask, NewPathGlob } from './types.js';
 
 /** The note a row gets for each glob that matches no file yet. */
 export function newPathNote(path: NewPathGlob): string {
   return `${path.glob}${path.field === 'exclude' ? ' (exclude)' : ''} matches no file yet: the task creates it`;
 }
 
+/** The note a row gets for each glob ccx took out of its scope. */
+export function droppedNote(path: DroppedGlob): string {
+  return `${path.glob}${path.field === 'exclude' ? ' (exclude)' : ''} was dropped from the scope: it ${path.reason}`;
+}
+
 export function notesOf(task: GroundedTask): string | undefined {
-  return task.newPaths.length === 0 ? undefined : task.newPaths.map(newPathNote).join('\n');
+  const emptied = task.dropped.some((path) => path.field === 'include') && task.scope.include.length === 0;
+  const notes = [
+    ...task.newPaths.map(newPathNote),
+    ...task.dropped.map(droppedNote),
+    ...(emptied ? ['every include glob was dropped, so the scope is now the whole repository: narrow it before you flip the row to pending'] : []),
+  ];
+  return notes.length === 0 ? undefined : notes.join('\n');
 }
 
 /**
@@ -44,7 +55,7 @@ export function planDrafts(tasks: readonly GroundedTask[]): TaskDraft[] {
 }
 
 function sectionsOf(task: GroundedTask, notes: string | undefined) {
-  const context = [task.context, notes === undefined ? '' : `New files:\n${notes.split('\n').map((line) => `- ${line}`).join('\n')}`].filter((part) => part !== '').join('\n\n');
+  const context = [task.context, notes === undefined ? '' : `${task.dropped.length === 0 ? 'New files' : 'Scope notes'}:\n${notes.split('\n').map((line) => `- ${line}`).join('\n')}`].filter((part) => part !== '').join('\n\n');
   return {
     Goal: task.goal,
     Acceptance: task.acceptance.length === 0 ? undefined : task.acceptance.map((item) => `- [ ] ${item}`).join('\n'),

@@ -1,5 +1,5 @@
 import { trackedInScope, validatePathspecs, type GitRepo } from '../git/index.js';
-import type { GroundedTask, NewPathGlob, PlannedTask } from './types.js';
+import type { DroppedGlob, GroundedTask, NewPathGlob, PlannedTask } from './types.js';
 
 /** The characters that make the rest of a glob-mode pathspec a pattern rather than a literal path. */
 const WILDCARD = /[*?[\\]/;
@@ -7,10 +7,11 @@ const WILDCARD = /[*?[\\]/;
 /**
  * Grounds every glob on the repository's tracked files (`git ls-files`, glob mode): git must accept
  * it, and it must match a tracked file, or name a new path inside a folder that has tracked files
- * (`newPathRefusal`). Such globs are kept and listed in `newPaths`; any other empty glob is a problem.
+ * (`newPathRefusal`). Such globs are kept and listed in `newPaths`; any other glob is dropped from
+ * its task's scope and listed in `dropped` (the row's notes name it). One invented glob does not
+ * cost the whole plan: every row is a draft a person reviews anyway.
  */
-export async function groundTasks(repo: GitRepo, tasks: readonly PlannedTask[]): Promise<{ tasks: GroundedTask[]; problems: string[] }> {
-  const problems: string[] = [];
+export async function groundTasks(repo: GitRepo, tasks: readonly PlannedTask[]): Promise<GroundedTask[]> {
   const globs = [...new Set(tasks.flatMap((task) => [...task.scope.include, ...task.scope.exclude]))];
   const rejected = new Map((await validatePathspecs(repo, globs)).flatMap((check) => (check.ok ? [] : [[check.glob, check.error] as const])));
   const matches = new Map<string, boolean>();
@@ -20,25 +21,31 @@ export async function groundTasks(repo: GitRepo, tasks: readonly PlannedTask[]):
     return known;
   };
   const grounded: GroundedTask[] = [];
-  for (const [index, task] of tasks.entries()) {
+  for (const task of tasks) {
     const newPaths: NewPathGlob[] = [];
+    const dropped: DroppedGlob[] = [];
+    const scope = { include: [] as string[], exclude: [] as string[] };
     for (const field of ['include', 'exclude'] as const) {
-      for (const [position, glob] of task.scope[field].entries()) {
-        const where = `tasks[${index}] (${JSON.stringify(task.key)}).scope.${field}[${position}] ${JSON.stringify(glob)}`;
+      for (const glob of task.scope[field]) {
         const complaint = rejected.get(glob);
         if (complaint !== undefined) {
-          problems.push(`${where} is not a pathspec git accepts: ${complaint}`);
+          dropped.push({ glob, field, reason: `is not a pathspec git accepts (${complaint})` });
           continue;
         }
+        scope[field].push(glob);
         if (await hasFiles(glob)) continue;
         const refusal = await newPathRefusal(glob, hasFiles);
-        if (refusal === null) newPaths.push({ glob, field });
-        else problems.push(`${where} matches no tracked file and is not a new path inside a folder that has tracked files (${refusal}); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"`);
+        if (refusal === null) {
+          newPaths.push({ glob, field });
+        } else {
+          scope[field].pop();
+          dropped.push({ glob, field, reason: `matches no tracked file and is not a new path inside a folder that has tracked files (${refusal})` });
+        }
       }
     }
-    grounded.push({ ...task, newPaths });
+    grounded.push({ ...task, scope, newPaths, dropped });
   }
-  return { tasks: grounded, problems };
+  return grounded;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { droppedNote } from './drafts.js';
 import type { DraftedTask } from './types.js';
+import { printable } from '../text/printable.js';
 
 const MAX_TITLE_COLUMN = 48;
 const MAX_SCOPE_COLUMN = 40;
@@ -7,7 +9,7 @@ export const NEW_PATH_MARK = '(new)';
 
 /** What `ccx plan` prints: the drafted rows, and what to review before flipping them to pending. */
 export function draftedReport(drafted: readonly DraftedTask[], where: { board: string; tasks: string }): string {
-  const rows = drafted.map((task) => [task.id, cut(task.title, MAX_TITLE_COLUMN), scopeSummary(task), task.dependsOnIds.length === 0 ? '-' : task.dependsOnIds.join(', '), task.modelStart]);
+  const rows = drafted.map((task) => [task.id, cut(task.title, MAX_TITLE_COLUMN), scopeSummary(task), task.dependsOnIds.length === 0 ? '-' : task.dependsOnIds.join(', '), task.modelStart].map((cell) => printable(cell)));
   const lines = columns([['ID', 'TITLE', 'SCOPE', 'DEPENDS ON', 'MODEL START'], ...rows]);
   const anyNew = drafted.some((task) => task.newPaths.length > 0);
   return [
@@ -15,6 +17,7 @@ export function draftedReport(drafted: readonly DraftedTask[], where: { board: s
     '',
     ...lines,
     ...(anyNew ? ['', `${NEW_PATH_MARK}: the glob matches no file yet, so the task creates it (the row's notes say which).`] : []),
+    ...droppedLines(drafted),
     '',
     'Before you flip a row to pending, review:',
     `- its brief (${where.tasks}/<id>.md): the goal, the acceptance checklist, the test plan;`,
@@ -23,6 +26,12 @@ export function draftedReport(drafted: readonly DraftedTask[], where: { board: s
     'Edit the rows with `ccx board`; the daemon leaves drafts alone until you set status: pending.',
     '',
   ].join('\n');
+}
+
+/** The globs ccx took out of the rows' scopes, each with why (the rows' notes say the same). */
+function droppedLines(drafted: readonly DraftedTask[]): string[] {
+  const lines = drafted.flatMap((task) => task.dropped.map((path) => printable(`- ${task.id}: ${droppedNote(path)}`)));
+  return lines.length === 0 ? [] : ['', 'Dropped from a scope (named in the row\'s notes too):', ...lines];
 }
 
 /** The first include glob (marked when it matches no file yet) and how many more there are. */

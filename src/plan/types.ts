@@ -23,9 +23,18 @@ export interface NewPathGlob {
   field: 'include' | 'exclude';
 }
 
-/** A planned task once its globs are grounded on the repository's tracked files. */
+/** A glob ccx took out of a task's scope: git rejects it, or it matches nothing and names no new path in an existing folder. */
+export interface DroppedGlob {
+  glob: string;
+  field: 'include' | 'exclude';
+  /** Why, in a clause: "matches no tracked file and …". */
+  reason: string;
+}
+
+/** A planned task once its globs are grounded on the repository's tracked files (its scope holds only the kept ones). */
 export interface GroundedTask extends PlannedTask {
   newPaths: NewPathGlob[];
+  dropped: DroppedGlob[];
 }
 
 /** What the agent is asked to plan: a prompt on the command line, or a document in the repository. */

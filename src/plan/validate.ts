@@ -1,4 +1,5 @@
 import { PRIORITIES, type Priority } from '../board/types.js';
+import { controlCharacterIn } from '../text/printable.js';
 import { isRecord, kindOf, strings } from './read-json.js';
 import { MAX_KEY_CHARS, MAX_PLAN_TASKS, MAX_TITLE_CHARS, TASK_FIELDS } from './schema.js';
 import { readScope } from './scope-shape.js';
@@ -76,6 +77,8 @@ function readTask(raw: unknown, where: string, rules: ShapeRules, problems: stri
   }
   const title = text(raw, 'title', fail, true);
   if (title !== null && /[\r\n]/.test(title.trim())) fail('.title must be one line');
+  const control = title === null ? null : controlCharacterIn(title.trim());
+  if (control !== null && !/[\r\n]/.test(title?.trim() ?? '')) fail(`.title holds the control character ${control.escaped}; a title is printable text only`);
   if (title !== null && title.trim().length > MAX_TITLE_CHARS) fail(`.title has ${title.trim().length} characters; keep it under ${MAX_TITLE_CHARS}`);
   const scope = readScope(raw['scope'], fail);
   const dependsOn = strings(raw['depends_on'], '.depends_on', fail);

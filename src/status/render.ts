@@ -1,3 +1,4 @@
+import { printable } from '../text/printable.js';
 import type { DaemonStatus, RepoStatus, RunningTaskStatus } from './types.js';
 
 /** STATUS.md for one repository: the daemon, paused agents, running tasks, the queue with reasons, recent ends, problems. */
@@ -29,7 +30,8 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   if (repo.orphans.worktrees.length > 0 || repo.orphans.branches.length > 0) {
     lines.push('', '## Left over', '', 'These belong to no task on the board; `ccx clean` removes them.', '', ...repo.orphans.worktrees.map((path) => `- worktree ${path}`), ...repo.orphans.branches.map((branch) => `- branch ${branch}`));
   }
-  return `${lines.join('\n')}\n`;
+  // Titles, reasons and problems quote boards and agents: a person cats this file, so nothing in it may drive the terminal.
+  return `${printable(lines.join('\n'), { multiline: true })}\n`;
 }
 
 function runningLine(task: RunningTaskStatus, now: Date): string {

@@ -116,6 +116,14 @@ describe('the inbox', () => {
     expect(outcome).toMatchObject({ status: 'accepted', id: 'T-10' });
   });
 
+  it('checks a submission against a board that already has the id it checks rows under', async () => {
+    const board = BOARD_TEMPLATE.replace(/```\n?$/, '- id: T-999999999\n  title: a high id\n  status: draft\n```\n');
+    const context = await setup(board);
+    await writeFile(join(context.inbox.inbox, 'next.md'), submission('title: next'));
+    const [outcome] = await ingestInbox(context);
+    expect(outcome).toMatchObject({ status: 'accepted', id: 'T-1000000000' });
+  });
+
   it('finishes a submission a crash interrupted after its id was reserved, without adding it twice', async () => {
     const context = await setup();
     await writeFile(join(context.inbox.inbox, 'one.md'), submission('title: one'));

@@ -138,7 +138,7 @@ describe('checking a plan answer', () => {
 });
 
 describe('grounding globs on the tracked files', () => {
-  it('keeps globs that match, and new paths inside folders that have files; refuses invented ones', async () => {
+  it('keeps globs that match, and new paths inside folders that have files; drops invented ones from the scope, saying why', async () => {
     const checked = await checkAnswer({ structured: answer(
       planned('P1', { scope: { include: ['src/cli/**', 'src/cli/plan.ts', 'src/new/**', 'src/plan*.ts', 'CHANGELOG.md'], exclude: ['src/cli/plan.test.ts'] } }),
       planned('P2', { scope: { include: ['src/new/x.ts', 'docs/', 'README.md'], exclude: [] } }),
@@ -153,25 +153,37 @@ describe('grounding globs on the tracked files', () => {
       ],
       [{ glob: 'src/new/x.ts', field: 'include' }],
     ]);
-    expect(await problemsOf(answer(
+    expect(checked.ok && checked.value.map((task) => task.dropped)).toEqual([[], []]);
+    const invented = await checkAnswer({ structured: answer(
       planned('P1', { scope: { include: ['lib/foo/x.ts', 'lib/**', 'src/new/deeper/x.ts', '**/*.rs', '*.rs'], exclude: ['tests/x.ts'] } }),
-    ))).toMatchInlineSnapshot(`
+      planned('P2', { scope: { include: ['lib/**', 'src/cli/**'], exclude: [] } }),
+    ), text: '' }, await rules());
+    expect(invented.ok).toBe(true);
+    if (!invented.ok) return;
+    const [task, other] = invented.value;
+    expect(task?.scope).toEqual({ include: [], exclude: [] });
+    expect(other?.scope).toEqual({ include: ['src/cli/**'], exclude: [] });
+    expect(other?.dropped.map((path) => path.glob)).toEqual(['lib/**']);
+    expect(task?.dropped.map((path) => `${path.field} ${path.glob}: it ${path.reason}`)).toMatchInlineSnapshot(`
       [
-        "tasks[0] ("P1").scope.include[0] "lib/foo/x.ts" matches no tracked file and is not a new path inside a folder that has tracked files (neither "lib/foo/" nor "lib/" has any); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"",
-        "tasks[0] ("P1").scope.include[1] "lib/**" matches no tracked file and is not a new path inside a folder that has tracked files ("lib/" has none, and ccx plan does not draft new top-level folders); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"",
-        "tasks[0] ("P1").scope.include[2] "src/new/deeper/x.ts" matches no tracked file and is not a new path inside a folder that has tracked files (neither "src/new/deeper/" nor "src/new/" has any); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"",
-        "tasks[0] ("P1").scope.include[3] "**/*.rs" matches no tracked file and is not a new path inside a folder that has tracked files (it names no folder); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"",
-        "tasks[0] ("P1").scope.include[4] "*.rs" matches no tracked file and is not a new path inside a folder that has tracked files (it names no folder); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"",
-        "tasks[0] ("P1").scope.exclude[0] "tests/x.ts" matches no tracked file and is not a new path inside a folder that has tracked files ("tests/" has none, and ccx plan does not draft new top-level folders); name files that exist, or a new path inside an existing folder, such as "src/cli/new-command.ts" or "src/new-module/**"",
+        "include lib/foo/x.ts: it matches no tracked file and is not a new path inside a folder that has tracked files (neither "lib/foo/" nor "lib/" has any)",
+        "include lib/**: it matches no tracked file and is not a new path inside a folder that has tracked files ("lib/" has none, and ccx plan does not draft new top-level folders)",
+        "include src/new/deeper/x.ts: it matches no tracked file and is not a new path inside a folder that has tracked files (neither "src/new/deeper/" nor "src/new/" has any)",
+        "include **/*.rs: it matches no tracked file and is not a new path inside a folder that has tracked files (it names no folder)",
+        "include *.rs: it matches no tracked file and is not a new path inside a folder that has tracked files (it names no folder)",
+        "exclude tests/x.ts: it matches no tracked file and is not a new path inside a folder that has tracked files ("tests/" has none, and ccx plan does not draft new top-level folders)",
       ]
     `);
   });
 
-  it('reports a glob git rejects in git’s words', async () => {
-    const problems = await problemsOf(answer(planned('P1', { scope: { include: ['src/**', '../outside/**'], exclude: [] } })));
-    expect(problems.map((problem) => problem.replace(/ at '[^']+'/, " at '<repo>'"))).toMatchInlineSnapshot(`
+  it('drops a glob git rejects, in git’s words, and refuses nothing for it', async () => {
+    const checked = await checkAnswer({ structured: answer(planned('P1', { scope: { include: ['src/**', '../outside/**'], exclude: [] } })), text: '' }, await rules());
+    expect(checked.ok).toBe(true);
+    if (!checked.ok) return;
+    expect(checked.value[0]?.scope.include).toEqual(['src/**']);
+    expect(checked.value[0]?.dropped.map((path) => path.reason.replace(/ at '[^']+'/, " at '<repo>'"))).toMatchInlineSnapshot(`
       [
-        "tasks[0] ("P1").scope.include[1] "../outside/**" is not a pathspec git accepts: ../outside/**: '../outside/**' is outside repository at '<repo>'",
+        "is not a pathspec git accepts (../outside/**: '../outside/**' is outside repository at '<repo>')",
       ]
     `);
   });

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../reader.js';
 import { summarise } from './summary.js';
 import { localClock, localDay } from './units.js';
+import { printable } from '../../text/printable.js';
 
 /** Column widths: `T-123 a4 c10` and the longest event name fit. */
 export const REF_WIDTH = 12;
@@ -33,8 +34,8 @@ export function auditPrinter(options: PrettyOptions): (record: AuditRecord) => s
       lastDay = day;
     }
     const clock = valid ? localClock(time) : record.time.slice(0, 8).padEnd(8);
-    const event = paint(tone(record), record.event.padEnd(EVENT_WIDTH));
-    text += `${paint('dim', clock)}  ${reference(record).padEnd(REF_WIDTH)}  ${event}  ${summarise(record, valid ? time : new Date())}`.trimEnd();
+    // Records quote file names, titles and agents' reasons: escaped before any colour is added.
+    text += `${paint('dim', printable(clock))}  ${printable(reference(record)).padEnd(REF_WIDTH)}  ${paint(tone(record), printable(record.event).padEnd(EVENT_WIDTH))}  ${printable(summarise(record, valid ? time : new Date()))}`.trimEnd();
     return `${text}\n`;
   };
 }

@@ -1,8 +1,26 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { controlCharacterIn } from '../../text/printable.js';
 import { ROW_FIELDS } from '../types.js';
 import type { LocalProblem } from './yaml-block.js';
 
 export const TASK_ID_PATTERN = /^T-[1-9][0-9]*$/;
+
+/** The number of a `T-<n>` id, or null when it is not one or n is past 2^53 - 1 (a number JavaScript cannot count on exactly). */
+export function taskNumberOf(id: string): number | null {
+  if (!TASK_ID_PATTERN.test(id)) return null;
+  const number = Number(id.slice(2));
+  return Number.isSafeInteger(number) ? number : null;
+}
+
+/** Whether `id` is a task id ccx can number: `T-<n>` with n a safe integer. */
+export function isTaskId(id: string): boolean {
+  return taskNumberOf(id) !== null;
+}
+
+/** Why a T-<n> id whose n is too large is refused (SPEC 3: ids are safe integers). */
+export function tooLargeId(id: string): string {
+  return `${id} is past T-${Number.MAX_SAFE_INTEGER}: an id's number must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest ccx counts on exactly`;
+}
 
 /** Reads one row's fields with their source offsets; every complaint names the row, the rule and what it got. */
 export class RowFields {
@@ -45,7 +63,7 @@ export class RowFields {
     this.problems.push({ offset, message: `${this.label}: ${message}` });
   }
 
-  text(key: string, options: { required?: boolean; oneLine?: boolean } = {}): string | null {
+  text(key: string, options: { required?: boolean; oneLine?: boolean; maxChars?: number } = {}): string | null {
     const value = this.raw(key);
     if (value === undefined || value === null || value === '') {
       if (options.required === true) this.fail(key, `${key} is missing; every row needs one.`);
@@ -56,11 +74,23 @@ export class RowFields {
       return null;
     }
     const text = String(value);
-    if (options.oneLine === true && /[\r\n]/.test(text.trim())) {
+    if (options.oneLine !== true) return text;
+    const trimmed = text.trim();
+    if (/[\r\n]/.test(trimmed)) {
       this.fail(key, `${key} must be one line.`);
       return null;
     }
-    return options.oneLine === true ? text.trim() : text;
+    const control = controlCharacterIn(trimmed);
+    if (control !== null) {
+      // A NUL or an escape sequence would reach branch names, commit messages and terminals: refuse it here.
+      this.fail(key, `${key} holds the control character ${control.escaped} at character ${control.index + 1}; a ${key} is printable text only (a NUL, ESC or other control character is not).`);
+      return null;
+    }
+    if (options.maxChars !== undefined && trimmed.length > options.maxChars) {
+      this.fail(key, `${key} is ${trimmed.length} characters long; a ${key} is at most ${options.maxChars} (put the rest in the brief).`);
+      return null;
+    }
+    return trimmed;
   }
 
   choice<T extends string>(key: string, allowed: readonly T[], fallback: T): T {

@@ -10,6 +10,7 @@ import {
   LEGACY_RUNNING_STATUSES,
   MAX_CYCLES_LIMIT,
   MAX_LOOPS,
+  MAX_TITLE_CHARS,
   MODES,
   PRIORITIES,
   SEVERITIES,
@@ -18,7 +19,7 @@ import {
   type TaskRow,
   type TaskStatus,
 } from '../types.js';
-import { RowFields, TASK_ID_PATTERN, describe } from './row-fields.js';
+import { RowFields, TASK_ID_PATTERN, describe, isTaskId, tooLargeId } from './row-fields.js';
 import { MAX_ALIAS_COUNT, type LocalProblem } from './yaml-block.js';
 
 export interface RowReading {
@@ -52,12 +53,15 @@ export function readRow(item: Node, index: number, doc: Document): RowReading {
   }
   const values = item.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
   const rawId = values['id'];
-  const id = typeof rawId === 'string' && TASK_ID_PATTERN.test(rawId) ? rawId : null;
+  const wellFormed = typeof rawId === 'string' && TASK_ID_PATTERN.test(rawId);
+  const id = wellFormed && isTaskId(rawId) ? rawId : null;
   const fields = new RowFields(item, values, id ?? `row ${index + 1}`);
   if (rawId === undefined || rawId === null || rawId === '') fields.fail('id', 'id is missing; every row needs one, of the form T-<n> (T-1, T-2, …).');
-  else if (id === null) fields.fail('id', `id must have the form T-<n> (T-1, T-2, …), but it is ${describe(rawId)}.`);
+  else if (wellFormed) {
+    if (id === null) fields.fail('id', `id ${tooLargeId(rawId)}; renumber the row (ids of new rows go on from the highest one).`);
+  } else fields.fail('id', `id must have the form T-<n> (T-1, T-2, …), but it is ${describe(rawId)}.`);
 
-  const title = fields.text('title', { required: true, oneLine: true });
+  const title = fields.text('title', { required: true, oneLine: true, maxChars: MAX_TITLE_CHARS });
   const status = readStatus(fields);
   const scope = readScope(fields);
   const mode = fields.choice('mode', MODES, DEFAULT_MODE);
@@ -151,6 +155,7 @@ function readDependsOn(fields: RowFields): string[] {
   const ids = fields.strings('depends_on');
   for (const id of ids) {
     if (!TASK_ID_PATTERN.test(id)) fields.fail('depends_on', `depends_on must list task ids of the form T-<n>, but it has ${JSON.stringify(id)}.`);
+    else if (!isTaskId(id)) fields.fail('depends_on', `depends_on names ${id}, which is past T-${Number.MAX_SAFE_INTEGER}, so no row can have it.`);
   }
   return [...new Set(ids)];
 }

@@ -17,6 +17,8 @@ export type YamlBlockResult =
 export function parseTasksYaml(yamlText: string): YamlBlockResult {
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   if (doc.errors.length > 0) {
+    const tabs = tabProblems(yamlText, doc.errors.map((error) => error.pos[0]));
+    if (tabs.length > 0) return { ok: false, problems: tabs };
     return {
       ok: false,
       problems: doc.errors.map((error) => ({ offset: errorOffset(yamlText, error.code, error.pos[0]), message: `the Tasks YAML does not parse: ${firstLine(error.message)}` })),
@@ -40,6 +42,27 @@ export function parseTasksYaml(yamlText: string): YamlBlockResult {
     };
   }
   return { ok: true, doc, items: contents.items as Node[], flow: contents.flow === true };
+}
+
+/**
+ * yaml's own words for a tab before a key ("Unexpected scalar at node end", "Sequence item without -
+ * indicator") do not say what is wrong. A line an error falls on whose indentation holds a tab gets
+ * one plain problem instead, at the tab.
+ */
+export function tabProblems(text: string, offsets: readonly number[]): LocalProblem[] {
+  const problems = new Map<number, LocalProblem>();
+  for (const offset of offsets) {
+    const lineStart = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+    const lineEnd = text.indexOf('\n', lineStart);
+    const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
+    const indent = /^[ \t-]*/.exec(line)?.[0] ?? '';
+    const tab = indent.indexOf('\t');
+    if (tab === -1 || problems.has(lineStart)) continue;
+    const key = /^([^\s:#]+)\s*:/.exec(line.slice(indent.length))?.[1];
+    const what = key === undefined ? 'this line' : `the key \`${key}\``;
+    problems.set(lineStart, { offset: lineStart + tab, message: `the Tasks YAML has a tab before ${what}; YAML indents with spaces only, so replace the tab with spaces.` });
+  }
+  return [...problems.values()];
 }
 
 /** yaml reports an unclosed quote where the text ends; the person needs to see where it opened. */

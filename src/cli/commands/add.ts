@@ -1,4 +1,6 @@
+import { MAX_TITLE_CHARS } from '../../board/types.js';
 import { briefFromRow } from '../../brief/render.js';
+import { controlCharacterIn } from '../../text/printable.js';
 import { UsageError } from '../../errors.js';
 import { addTasks, type TaskDraft } from '../../intake/add-tasks.js';
 import { boardStore } from '../board-access.js';
@@ -21,6 +23,9 @@ Options:
   async run({ values, positionals, io }) {
     const title = (positionals[0] ?? '').trim();
     if (title === '' || /[\r\n]/.test(title)) throw new UsageError('the title must be one non-empty line.', { hint: 'Usage: ccx add "<title>"' });
+    const control = controlCharacterIn(title);
+    if (control !== null) throw new UsageError(`the title holds the control character ${control.escaped} at character ${control.index + 1}; a title is printable text only.`);
+    if (title.length > MAX_TITLE_CHARS) throw new UsageError(`the title is ${title.length} characters long; a title is at most ${MAX_TITLE_CHARS} (put the rest in the brief).`);
     const scope = listOption(values, 'scope');
     for (const glob of scope) {
       if (glob.trim() === '' || /[\0\r\n]/.test(glob)) throw new UsageError(`--scope ${JSON.stringify(glob)} is not a pathspec: it must be one non-empty line.`);

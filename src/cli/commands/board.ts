@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { initialisedContext } from '../context.js';
+import { printable } from '../../text/printable.js';
 
 export const board: Command = {
   usage: 'ccx board',
@@ -13,7 +14,9 @@ when the output is not a terminal, prints the board instead. The daemon notices 
     const context = await initialisedContext(io);
     const editor = (io.env['VISUAL'] ?? '').trim() || (io.env['EDITOR'] ?? '').trim();
     if (editor === '' || !io.stdoutIsTTY) {
-      io.stdout(await readFile(context.paths.board, 'utf8'));
+      const text = await readFile(context.paths.board, 'utf8');
+      // A pipe gets the bytes as they are; a terminal gets control characters escaped (tabs kept).
+      io.stdout(io.stdoutIsTTY ? printable(text, { multiline: true }) : text);
       return 0;
     }
     // $EDITOR is the person's own command line (it may carry flags, like `code -w`), run as git runs it;

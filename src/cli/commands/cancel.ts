@@ -1,5 +1,5 @@
 import { CcxError, UsageError } from '../../errors.js';
-import { TASK_ID_PATTERN } from '../../board/index.js';
+import { isTaskId } from '../../board/index.js';
 import { boardStore, readBoardForCommand } from '../board-access.js';
 import type { Command } from '../command.js';
 import { initialisedContext } from '../context.js';
@@ -13,7 +13,7 @@ inspection (\`ccx clean <id>\` removes them). Set the status back to pending to 
   positionals: { min: 1, max: 1 },
   async run({ positionals, io }) {
     const id = positionals[0] ?? '';
-    if (!TASK_ID_PATTERN.test(id)) throw new UsageError(`${JSON.stringify(id)} is not a task id; ids look like T-7.`);
+    if (!isTaskId(id)) throw new UsageError(`${JSON.stringify(id)} is not a task id; ids look like T-7.`);
     const context = await initialisedContext(io);
     const board = await readBoardForCommand(context);
     const row = board.rows.find((candidate) => candidate.id === id);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { TASK_ID_PATTERN } from '../../board/index.js';
+import { isTaskId } from '../../board/index.js';
 import { dataRoot } from '../../config/paths.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import { journalPath, readJournal } from '../../daemon/journal/journal.js';
@@ -21,7 +21,7 @@ last commit, so \`git branch <branch> <sha>\` brings it back.`,
   positionals: { min: 0, max: 1 },
   async run({ positionals, io }) {
     const only = positionals[0];
-    if (only !== undefined && !TASK_ID_PATTERN.test(only) && !isLoopId(only)) throw new UsageError(`${JSON.stringify(only)} is not a task id; ids look like T-7 (or L-3 for a kept \`ccx loop\` run).`);
+    if (only !== undefined && !isTaskId(only) && !isLoopId(only)) throw new UsageError(`${JSON.stringify(only)} is not a task id; ids look like T-7 (or L-3 for a kept \`ccx loop\` run).`);
     const context = await initialisedContext(io);
     const board = await readBoardForCommand(context);
     const daemonAlive = (await runningDaemon(dataRoot(context.env))) !== null;

@@ -1,6 +1,7 @@
 import { readEnv } from '../../config/env.js';
 import { inboxPaths } from '../../config/paths.js';
 import { ingestInbox } from '../../inbox/ingest.js';
+import { printable } from '../../text/printable.js';
 import { boardStore } from '../board-access.js';
 import type { Command } from '../command.js';
 import { initialisedContext } from '../context.js';
@@ -22,21 +23,24 @@ to be left for later (the board cannot take rows now).`,
       inbox: inboxPaths(context.repo.root),
       acceptedFolder: inboxPaths(context.repo.root).accepted,
       maxQueueDepth: env.maxQueueDepth,
+      repo: context.repo,
     });
     if (outcomes.length === 0) io.stderr(`The inbox ${inboxPaths(context.repo.root).inbox} is empty.\n`);
     for (const outcome of outcomes) {
+      // File names and reasons quote what a submission holds: never let them drive the terminal.
+      const name = printable(outcome.name);
       switch (outcome.status) {
         case 'accepted':
-          io.stdout(`accepted ${outcome.name} as ${outcome.id}\n`);
+          io.stdout(`accepted ${name} as ${outcome.id}\n`);
           break;
         case 'rejected':
-          io.stdout(`rejected ${outcome.name}: ${outcome.reason}\n  (moved to ${outcome.movedTo}; see ${outcome.movedTo}.error.txt)\n`);
+          io.stdout(`rejected ${name}: ${printable(outcome.reason)}\n  (moved to ${printable(outcome.movedTo)}; see ${printable(outcome.movedTo)}.error.txt)\n`);
           break;
         case 'deferred':
-          io.stdout(`left ${outcome.name} for later: ${outcome.reason}\n`);
+          io.stdout(`left ${name} for later: ${printable(outcome.reason)}\n`);
           break;
         case 'ignored':
-          io.stdout(`ignored ${outcome.name}: ${outcome.reason}\n`);
+          io.stdout(`ignored ${name}: ${printable(outcome.reason)}\n`);
           break;
       }
     }

@@ -1,5 +1,5 @@
 import { auditPrinter, followAuditLog, scanAuditLog, type AuditRecord, type FollowReset } from '../../audit/index.js';
-import { TASK_ID_PATTERN } from '../../board/index.js';
+import { isTaskId } from '../../board/index.js';
 import { UsageError } from '../../errors.js';
 import { booleanOption, stringOption, type CliIO, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
@@ -22,7 +22,7 @@ Options:
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
     const task = stringOption(values, 'task');
-    if (task !== undefined && !TASK_ID_PATTERN.test(task)) throw new UsageError(`--task must be a task id such as T-7, but it is ${JSON.stringify(task)}.`);
+    if (task !== undefined && !isTaskId(task)) throw new UsageError(`--task must be a task id such as T-7, but it is ${JSON.stringify(task)}.`);
     const follow = booleanOption(values, 'follow');
     const lines = lineCount(stringOption(values, 'lines')) ?? (follow ? FOLLOW_BACKLOG_LINES : Infinity);
     const path = (await initialisedContext(io)).paths.audit;

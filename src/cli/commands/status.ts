@@ -7,6 +7,7 @@ import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import { discoverStateDirs } from '../../daemon/runtime/discover.js';
 import { repoReport, type StatusReport } from '../../status/collect.js';
 import { booleanOption, type Command } from '../command.js';
+import { printable } from '../../text/printable.js';
 
 export const status: Command = {
   usage: 'ccx status [--json]',
@@ -38,9 +39,9 @@ Options:
       if (repo.paused_until !== null) io.stdout(`  agents paused by a usage limit until ${repo.paused_until}\n`);
       for (const task of repo.tasks) {
         const detail = task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '';
-        io.stdout(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}\n`);
+        io.stdout(printable(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}`) + '\n');
       }
-      for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${problem.message}\n`);
+      for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);
       if (daemon !== null) {
         const markdown = await readFile(join(repo.state_dir, 'STATUS.md'), 'utf8').catch(() => null);
         if (markdown !== null) io.stdout(`  (details: ${join(repo.state_dir, 'STATUS.md')})\n`);

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { readBoardForCommand } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
+import { printable } from '../../text/printable.js';
 
 export const tasks: Command = {
   usage: 'ccx tasks [--status S] [--json]',
@@ -112,7 +113,8 @@ function table(rows: ListedRow[]): string {
     const fields = row.fields;
     const depends = Array.isArray(fields['depends_on']) && fields['depends_on'].length > 0 ? `  (after ${(fields['depends_on'] as string[]).join(', ')})` : '';
     const title = row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
-    return [String(fields['id'] ?? '?'), String(fields['status'] ?? '-'), String(fields['priority'] ?? '-'), title];
+    // Rows are a person's (or an agent's) text: print them, never let them drive the terminal.
+    return [String(fields['id'] ?? '?'), String(fields['status'] ?? '-'), String(fields['priority'] ?? '-'), title].map((cell) => printable(cell));
   });
   const widths = [0, 1, 2].map((column) => Math.max(...[['ID', 'STATUS', 'PRIORITY'], ...lines].map((line) => (line[column] ?? '').length)));
   const format = (line: string[]) => `${line.slice(0, 3).map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}  ${line[3] ?? ''}`.trimEnd();

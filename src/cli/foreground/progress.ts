@@ -1,10 +1,13 @@
 import { describeCounts, type LoopEvent } from '../../loop/index.js';
+import { printable } from '../../text/printable.js';
 
 /** Progress lines from an agent, shown indented and cut to this width. */
 const MAX_PROGRESS_CHARS = 160;
 
 /** Turns the engine's events into the live lines `ccx loop` prints on stderr: phase, cycle i/N, verdict counts. */
-export function progressPrinter(write: (line: string) => void, testCommand: string | null, now: () => Date = () => new Date()): (event: LoopEvent) => void {
+export function progressPrinter(print: (line: string) => void, testCommand: string | null, now: () => Date = () => new Date()): (event: LoopEvent) => void {
+  // Lines quote agents (progress, findings, messages): never let them drive the terminal.
+  const write = (line: string) => print(printable(line));
   let of = 0;
   const at = (cycle: number) => `[cycle ${cycle}/${of}]`;
   return (event) => {

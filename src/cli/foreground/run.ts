@@ -6,6 +6,7 @@ import type { ForegroundOptions } from './options.js';
 import { progressPrinter } from './progress.js';
 import { renderReport } from './report.js';
 import { setUpForegroundTask } from './setup.js';
+import { printable } from '../../text/printable.js';
 
 /**
  * `ccx loop` / `ccx forever`: one task in the current repository, in the foreground, in its own
@@ -42,7 +43,7 @@ export async function runForeground(io: CliIO, options: ForegroundOptions): Prom
     const result = await runAttempt(input);
     let landing: Landing | null = null;
     if (options.commit && result.mergeable && !controller.signal.aborted) landing = await landTask(input, setup.integration, result, say);
-    io.stdout(renderReport({ id: task.id, repoRoot: setup.context.repo.root, integration: setup.integration, worktree: worktree.path, runDir: setup.runDir, testCommand, commit: options.commit, result, landing }));
+    io.stdout(printable(renderReport({ id: task.id, repoRoot: setup.context.repo.root, integration: setup.integration, worktree: worktree.path, runDir: setup.runDir, testCommand, commit: options.commit, result, landing }), { multiline: true }));
     const clean = result.mergeable && (!options.commit || landing?.status === 'merged');
     return clean ? 0 : 1;
   } finally {

@@ -2,6 +2,7 @@ import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAgent, type AgentAdapter } from '../../agents/index.js';
 import { directionOf } from '../../board/index.js';
+import { claimNumber, nextNumber } from '../../brief/ids.js';
 import { briefFromRow } from '../../brief/render.js';
 import { loadConfig, type RepoConfig } from '../../config/config-file.js';
 import { errnoCode } from '../../errors.js';
@@ -81,16 +82,18 @@ async function reserveLoopId(context: RepoContext): Promise<string> {
   const workspaces = await listCcxWorkspaces(repo, paths.worktrees);
   for (const name of [...workspaces.branches.map((branch) => branch.id ?? ''), ...(await names(paths.runs)), ...(await names(paths.worktrees)), ...(await names(paths.tasks))]) {
     const match = /^L-(\d+)(?:\.md)?$/.exec(name);
-    if (match !== null) used.push(Number(match[1]));
+    if (match !== null && Number.isSafeInteger(Number(match[1]))) used.push(Number(match[1]));
   }
-  for (let number = Math.max(0, ...used) + 1; ; number++) {
+  const number = await claimNumber(nextNumber(used), async (candidate) => {
     try {
-      await mkdir(paths.runDir(`L-${number}`), { mode: 0o700 });
-      return `L-${number}`;
+      await mkdir(paths.runDir(`L-${candidate}`), { mode: 0o700 });
+      return true;
     } catch (error) {
       if (errnoCode(error) !== 'EEXIST') throw error;
+      return false;
     }
-  }
+  });
+  return `L-${number}`;
 }
 
 async function names(folder: string): Promise<string[]> {

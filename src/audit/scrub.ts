@@ -29,7 +29,8 @@ export function scrubReason(text: string, env: NodeJS.ProcessEnv = process.env):
   line = line.replace(AGENT_WORDS, `$1${WITHHELD}`);
   line = withoutEnvValues(line, env);
   for (const [shape, replacement] of SECRET_SHAPES) line = line.replace(shape, replacement);
-  line = line.replace(LONG_TOKEN, (token) => (/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(token) || !/\d/.test(token) || !/[A-Za-z]/.test(token) ? token : '[redacted]'));
+  // A path is kept (the paths ccx names are what a reader needs); each of its parts is judged alone.
+  line = line.replace(LONG_TOKEN, (token) => token.split('/').map((part) => (looksLikeKey(part) ? '[redacted]' : part)).join('/'));
   return cutBytes(line, MAX_REASON_BYTES);
 }
 
@@ -41,6 +42,11 @@ function withoutEnvValues(line: string, env: NodeJS.ProcessEnv): string {
   let scrubbed = line;
   for (const [name, value] of values) if (scrubbed.includes(value)) scrubbed = scrubbed.split(value).join(`[$${name}]`);
   return scrubbed;
+}
+
+/** 32 or more letters and digits (both), not a git object id. */
+function looksLikeKey(part: string): boolean {
+  return part.length >= 32 && /\d/.test(part) && /[A-Za-z]/.test(part) && !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(part);
 }
 
 function isPathLike(value: string): boolean {

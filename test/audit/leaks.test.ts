@@ -49,5 +49,8 @@ describe('scrubReason', () => {
     expect(scrubReason('password=pa55word token: abc sk-ant-api03-abcdefghijklmnop Bearer abcdefgh12345', {})).toBe('password=[redacted] token: [redacted] [redacted] Bearer [redacted]');
     expect(scrubReason('key Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo at 0123456789abcdef0123456789abcdef01234567', {})).toBe('key [redacted] at 0123456789abcdef0123456789abcdef01234567');
     expect(Buffer.byteLength(scrubReason('x'.repeat(5000), {}))).toBeLessThanOrEqual(300);
+    // A long path is kept: only a part of it shaped like a key goes.
+    expect(scrubReason('/tmp/ccx-data-PgEiYv/ccx-git-yrAbal-7caef31/runs/T-1 is a symbolic link', {})).toBe('/tmp/ccx-data-PgEiYv/ccx-git-yrAbal-7caef31/runs/T-1 is a symbolic link');
+    expect(scrubReason('wrote /srv/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo/x', {})).toBe('wrote /srv/[redacted]/x');
   });
 });

@@ -1,12 +1,61 @@
-import { lstat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CcxError, errnoCode } from '../../errors.js';
 import { readStable, type StableRead } from '../../fs/stable-read.js';
+import { recoverBoardFiles } from './swap.js';
 
 export type BoardFileRead = StableRead;
+
+const MAX_LINK_HOPS = 40;
+const BUSY_RETRIES = 20;
+const BUSY_DELAY_MS = 10;
 
 /** BOARD.md read until two reads agree (see readStable): an empty read is transient, keep the last good board. */
 export function readBoardStable(path: string): Promise<BoardFileRead> {
   return readStable(path);
+}
+
+/**
+ * The board read as readBoardStable does, after repairing what a writer killed inside the swap
+ * left (recoverBoardFiles): a missing board whose set-aside copy exists is put back and read; a
+ * board a live writer has aside this instant is waited for. With `clean`, a dead writer's leftovers
+ * are removed even when the board is there (on a store's first read and on each write).
+ * `path` may be a link: the repair happens beside its target.
+ */
+export async function readBoardRecovering(path: string, options: { clean?: boolean } = {}): Promise<BoardFileRead> {
+  let target: string;
+  try {
+    target = await resolveBoardTarget(path);
+  } catch (error) {
+    return { kind: 'unreadable', reason: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) };
+  }
+  if (options.clean === true) recoverBoardFiles(target);
+  let read = await readStable(target);
+  for (let retry = 0; read.kind === 'missing' && retry < BUSY_RETRIES; retry += 1) {
+    const recovery = recoverBoardFiles(target);
+    if (!recovery.restored && !recovery.busy) break;
+    if (recovery.busy) await new Promise((done) => setTimeout(done, BUSY_DELAY_MS));
+    read = await readStable(target);
+  }
+  return read;
+}
+
+/**
+ * The file a write of BOARD.md goes to: BOARD.md itself, or the end of the chain of symbolic links
+ * it is (followed on every write, so a link pointed elsewhere is honoured; the target may be missing).
+ */
+export async function resolveBoardTarget(path: string): Promise<string> {
+  let current = path;
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop += 1) {
+    try {
+      if (!(await lstat(current)).isSymbolicLink()) return current;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return current;
+      throw error;
+    }
+    current = resolve(dirname(current), await readlink(current));
+  }
+  throw new CcxError('BOARD_UNREADABLE', `${path} is a chain of more than ${MAX_LINK_HOPS} symbolic links (a loop?).`, { hint: 'Point BOARD.md at a file.' });
 }
 
 /** Emacs keeps a `.#BOARD.md` link while the person has unsaved edits: ccx does not write then. */

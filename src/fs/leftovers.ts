@@ -72,3 +72,19 @@ export async function removeQuietly(path: string): Promise<boolean> {
 export function escapeForPattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The names writeTempFile gives (`.<name>.ccx-<pid>-<hex>.tmp`), with the writer's pid. */
+const TEMP_FILE = /^\..+\.ccx-(\d+)-[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temp files (writeTempFile's) in `dir` whose writer is dead: a process killed between
+ * writing one and renaming or unlinking it leaves it behind. A live writer's are left alone.
+ * Returns the paths removed.
+ */
+export async function removeDeadTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const file of await scratchFiles(dir, TEMP_FILE)) {
+    if (!file.alive && (await removeQuietly(file.path))) removed.push(file.path);
+  }
+  return removed;
+}

@@ -139,6 +139,20 @@ describe('a board write killed inside the swap (kill -9)', () => {
     expect(await readFile(board, 'utf8')).toBe(PERSON_BOARD);
   });
 
+  it('temp files of killed ccx writers in STATE_DIR go on the next start; a live writer\'s stay', async () => {
+    const dir = await testdir({ 'BOARD.md': PERSON_BOARD });
+    const dead = deadPid();
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    onTestFinished(() => {
+      live.kill('SIGKILL');
+    });
+    const names = [`.BOARD.md.ccx-${dead}-0badc0de.tmp`, `.STATUS.md.ccx-${dead}-00c0ffee.tmp`, `.BOARD.md.ccx-${live.pid}-0badc0de.tmp`, `BOARD.md.ccx-aside-${live.pid}-0badc0de`];
+    for (const name of names) await writeFile(join(dir, name), 'x');
+    const read = await new BoardStore({ board: join(dir, 'BOARD.md'), lock: join(dir, '.board.lock') }).read();
+    expect(read.kind).toBe('ok');
+    expect((await readdir(dir)).sort()).toEqual(['BOARD.md', ...names.slice(2)].sort());
+  });
+
   it('killed in the put-back path: the person\'s newer save comes back, not ccx\'s candidate', async () => {
     // The state a kill at board-swap:put-back:taken leaves: the person's in-place save is in the
     // displaced copy, ccx's candidate (still linked to its temp file) in the other, no BOARD.md.

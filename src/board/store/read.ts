@@ -1,6 +1,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CcxError, errnoCode } from '../../errors.js';
+import { removeDeadTempFiles } from '../../fs/leftovers.js';
 import { readStable, type StableRead } from '../../fs/stable-read.js';
 import { recoverBoardFiles } from './swap.js';
 
@@ -19,7 +20,8 @@ export function readBoardStable(path: string): Promise<BoardFileRead> {
  * The board read as readBoardStable does, after repairing what a writer killed inside the swap
  * left (recoverBoardFiles): a missing board whose set-aside copy exists is put back and read; a
  * board a live writer has aside this instant is waited for. With `clean`, a dead writer's leftovers
- * are removed even when the board is there (on a store's first read and on each write).
+ * (and any temp file a dead ccx process left in the board's folder) are removed even when the
+ * board is there (on a store's first read and on each write).
  * `path` may be a link: the repair happens beside its target.
  */
 export async function readBoardRecovering(path: string, options: { clean?: boolean } = {}): Promise<BoardFileRead> {
@@ -29,7 +31,11 @@ export async function readBoardRecovering(path: string, options: { clean?: boole
   } catch (error) {
     return { kind: 'unreadable', reason: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) };
   }
-  if (options.clean === true) recoverBoardFiles(target);
+  if (options.clean === true) {
+    recoverBoardFiles(target);
+    // Other temp files of killed ccx processes in the board's own folder (STATE_DIR) go too.
+    await removeDeadTempFiles(dirname(path));
+  }
   let read = await readStable(target);
   for (let retry = 0; read.kind === 'missing' && retry < BUSY_RETRIES; retry += 1) {
     const recovery = recoverBoardFiles(target);

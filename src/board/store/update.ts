@@ -126,7 +126,7 @@ function writtenResult(bytes: Buffer, hash: string, parse: (bytes: Buffer) => Pa
 /** Reads the board (restoring a copy a killed writer left aside; on the first attempt removing dead writers' leftovers) and refuses to go on unless it can be rewritten safely. */
 async function readValid(path: string, target: string, parse: (bytes: Buffer) => ParsedBoard, clean: boolean): Promise<{ board: ParsedBoard; bytes: Buffer }> {
   if (await editorLocked(path, target)) throw editorBusy(path);
-  const read = await readBoardRecovering(target, { clean });
+  const read = await readBoardRecovering(path, { clean });
   if (read.kind === 'missing') {
     // Also what a reader sees while an editor saves by "rename to backup, write anew": retry later.
     throw new CcxError('BOARD_MISSING', `${path} does not exist.`, { hint: 'Run `ccx init` in the repository to create it; ccx retries when it appears.' });

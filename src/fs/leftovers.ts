@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
@@ -5,20 +6,42 @@ import { errnoCode } from '../errors.js';
 /** When this process started (ms since the epoch): a file of ours made before then is a previous process's. */
 const STARTED_AT_MS = Date.now() - process.uptime() * 1000;
 
+/** Linux counts process start times in clock ticks since boot; USER_HZ is 100 on every Linux port. */
+const CLOCK_TICKS_PER_SECOND = 100;
+/** Slack for clock granularity when comparing a file's time with a process's start. */
+const START_SLACK_MS = 2000;
+
 /**
- * Whether the process that named a scratch file `<...>-<pid>-<...>` may still be using it. A pid
- * that no longer exists is dead; one that exists is taken as alive (perhaps another user's, perhaps
- * reused: leaving a file is safe, removing a live writer's is not). Our own pid counts as alive only
- * for a file made since this process started (a restarted container reuses pids).
+ * Whether the process that named a scratch file `<...>-<pid>-<...>` (made at `madeAtMs`) may still
+ * be using it. A pid that no longer exists is dead; so is one (on Linux) that started after the
+ * file was made: the pid was reused. Otherwise it is taken as alive (perhaps another user's):
+ * leaving a file is safe, removing a live writer's is not. Our own pid counts as alive only for a
+ * file made since this process started (a restarted container reuses pids).
  */
 export function writerMayBeAlive(pid: number, madeAtMs: number): boolean {
-  if (pid === process.pid) return madeAtMs >= STARTED_AT_MS - 1000;
+  if (pid === process.pid) return madeAtMs >= STARTED_AT_MS - START_SLACK_MS;
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return errnoCode(error) !== 'ESRCH';
+    if (errnoCode(error) === 'ESRCH') return false;
+  }
+  const started = processStartMs(pid);
+  return started === null || started <= madeAtMs + START_SLACK_MS;
+}
+
+/** When process `pid` started (ms since the epoch), from Linux's /proc; null where that cannot be read. */
+function processStartMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime field 22.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(bootSeconds)) return null;
+    return bootSeconds * 1000 + (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
+  } catch {
+    return null;
   }
 }
 
@@ -47,7 +70,8 @@ export async function scratchFiles(dir: string, pattern: RegExp): Promise<Scratc
     const path = join(dir, name);
     let madeAtMs: number;
     try {
-      madeAtMs = (await lstat(path)).mtimeMs;
+      // ctime: when the file got this name, which a rename sets too.
+      madeAtMs = (await lstat(path)).ctimeMs;
     } catch {
       continue;
     }

@@ -7,6 +7,7 @@ import { CLI_PATH, isolatedEnv, runCli } from '../helpers/cli.js';
 import { startDaemon, world } from '../helpers/daemon.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { testdir } from '../helpers/testdir.js';
+import { writerMayBeAlive } from '../../src/fs/leftovers.js';
 
 const PERSON_BOARD = '# Board\n\n## Direction\n\nMy own words, kept.  \n\n## Tasks\n\n```yaml\n- id: T-1\n  title: "mine"   # a comment\n  status: draft\n```\n\nAfter the block.\n';
 const FENCE = PERSON_BOARD.lastIndexOf('```');
@@ -137,6 +138,18 @@ describe('a board write killed inside the swap (kill -9)', () => {
     const tasks = await runCli(['tasks'], { cwd: repo, env });
     expect(tasks.exitCode, tasks.stderr).toBe(0);
     expect(await readFile(board, 'utf8')).toBe(PERSON_BOARD);
+  });
+
+  it('a pid now held by a process that started after the file was named (pid reused) is not that file\'s writer', async () => {
+    const later = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    onTestFinished(() => {
+      later.kill('SIGKILL');
+    });
+    await new Promise((resolve) => later.once('spawn', resolve));
+    const pid = later.pid ?? 0;
+    expect(writerMayBeAlive(pid, Date.now() - 60_000), 'a file named a minute before the process started').toBe(false);
+    expect(writerMayBeAlive(pid, Date.now()), 'a file named now').toBe(true);
+    expect(writerMayBeAlive(deadPid(), Date.now())).toBe(false);
   });
 
   it('temp files of killed ccx writers in STATE_DIR go on the next start; a live writer\'s stay', async () => {

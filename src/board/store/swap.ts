@@ -163,7 +163,8 @@ interface Leftover {
  * person's own, preferred over one that is ccx's candidate; else the newest). When the board
  * exists, a dead writer's copy is removed if the board supersedes it (it is the board itself, or
  * ccx's own candidate, or older than a board that is ccx's candidate), goes back if it is newer
- * than the board (a save that landed in it mid-swap), and is kept otherwise. Dead writers' temp
+ * than a board that is ccx's candidate (a save that landed in it mid-swap), and is kept otherwise
+ * (a board the person made anew meanwhile is never replaced). Dead writers' temp
  * files go last. Nothing of a live writer is touched. Every step is a link-if-absent, a rename or
  * an unlink that a second run (after a second crash) takes up where the first stopped.
  */
@@ -193,7 +194,7 @@ export function recoverBoardFiles(target: string): BoardRecovery {
       unlinkQuietly(aside.path);
       result.removed.push(aside.path);
       crashPoint('board-restore:aside-removed');
-    } else if (aside.stat.mtimeNs > board.mtimeNs) {
+    } else if (boardIsCandidate && aside.stat.mtimeNs > board.mtimeNs) {
       putBackNewer(target, aside.path);
       result.removed.push(aside.path);
       board = statOrNull(target) ?? board;
@@ -233,7 +234,8 @@ function leftovers(folder: string, pattern: RegExp): Leftover[] {
     const path = join(folder, entry);
     const stat = statOrNull(path);
     if (stat === null) continue;
-    found.push({ path, stat, alive: writerMayBeAlive(Number(match[1]), Number(stat.mtimeMs)) });
+    // ctime: when the file got this name (a rename sets it), not when its content was saved.
+    found.push({ path, stat, alive: writerMayBeAlive(Number(match[1]), Number(stat.ctimeMs)) });
   }
   return found;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BoardStore } from '../../src/board/index.js';
 import { CLI_PATH, isolatedEnv, runCli } from '../helpers/cli.js';
-import { startDaemon, world } from '../helpers/daemon.js';
+import { startDaemon, waitFor, world } from '../helpers/daemon.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { testdir } from '../helpers/testdir.js';
 import { writerMayBeAlive } from '../../src/fs/leftovers.js';
@@ -115,6 +115,19 @@ describe('a board write killed inside the swap (kill -9)', () => {
     expect(row?.status, daemon.output()).toBe('merged');
     const text = await readFile(target.paths.board, 'utf8');
     expect(text.replace(/\n {2}(attempts|worktree|branch|worker_pid|started_at|finished_at|exit_status|commit|error): .*/g, '').replace('status: merged', 'status: pending')).toBe(person.toString('utf8'));
+    expect(await leftovers(target.paths.stateDir)).toEqual([]);
+  });
+
+  it('a running daemon puts the board back on the pass that finds it missing (a command killed mid-swap beside it)', { timeout: 90_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'one', delayMs: 1500 }] });
+    const daemon = startDaemon(target);
+    await waitFor('T-1 running', async () => (await target.row('T-1'))?.status === 'running', 30_000, daemon);
+    expect((await ccxCrashingAt('board-swap:aside', ['add', '--draft', 'later'], target.repo, target.env)).signal).toBe('SIGKILL');
+    await waitFor('the board back and T-1 merged', async () => {
+      const text = await readFile(target.paths.board, 'utf8').catch(() => null);
+      return text !== null && text.includes('status: merged');
+    }, 60_000, daemon);
+    expect(await readFile(target.paths.board, 'utf8')).toContain('Keep it simple.');
     expect(await leftovers(target.paths.stateDir)).toEqual([]);
   });
 

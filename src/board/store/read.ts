@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CcxError, errnoCode } from '../../errors.js';
 import { removeDeadTempFiles } from '../../fs/leftovers.js';
 import { readStable, type StableRead } from '../../fs/stable-read.js';
-import { recoverBoardFiles } from './swap.js';
+import { recoverBoardFiles, type BoardRecovery } from './swap.js';
 
 export type BoardFileRead = StableRead;
 
@@ -32,18 +32,30 @@ export async function readBoardRecovering(path: string, options: { clean?: boole
     return { kind: 'unreadable', reason: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) };
   }
   if (options.clean === true) {
-    recoverBoardFiles(target);
+    recoverQuietly(target);
     // Other temp files of killed ccx processes in the board's own folder (STATE_DIR) go too.
     await removeDeadTempFiles(dirname(path));
   }
   let read = await readStable(target);
   for (let retry = 0; read.kind === 'missing' && retry < BUSY_RETRIES; retry += 1) {
-    const recovery = recoverBoardFiles(target);
+    const recovery = recoverQuietly(target);
     if (!recovery.restored && !recovery.busy) break;
     if (recovery.busy) await new Promise((done) => setTimeout(done, BUSY_DELAY_MS));
     read = await readStable(target);
   }
   return read;
+}
+
+/**
+ * recoverBoardFiles, for a reader: a folder it cannot list or a file it cannot touch leaves the
+ * repair undone, and the read that follows reports what is wrong with the board in its own words.
+ */
+export function recoverQuietly(target: string): BoardRecovery {
+  try {
+    return recoverBoardFiles(target);
+  } catch {
+    return { restored: false, busy: false, removed: [], kept: [] };
+  }
 }
 
 /**

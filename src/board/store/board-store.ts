@@ -101,7 +101,7 @@ export class BoardStore {
 
   /** Sets ccx-owned fields of one row (a status transition and its bookkeeping). */
   setFields(id: string, fields: OwnedFields): Promise<UpdateResult> {
-    return this.update((board) => withEdits(setFieldEdits(board, id, fields)));
+    return this.update((board) => withEdits(board, setFieldEdits(board, id, fields)));
   }
 
   /**
@@ -111,7 +111,7 @@ export class BoardStore {
   setMany(changes: ReadonlyMap<string, OwnedFields>): Promise<UpdateResult> {
     return this.update((board) => {
       const edits = [...changes].filter(([id]) => board.rowLayouts.has(id)).flatMap(([id, fields]) => setFieldEdits(board, id, fields));
-      return withEdits(edits);
+      return withEdits(board, edits);
     });
   }
 
@@ -120,13 +120,16 @@ export class BoardStore {
     let rows: readonly NewRow[] = [];
     const result = await this.update((board) => {
       rows = make(board);
-      return withEdits(appendRowEdits(board, rows));
+      return withEdits(board, appendRowEdits(board, rows));
     });
     return { ...result, rows };
   }
 }
 
-/** The edits as the write applies them: by byte ranges, so bytes outside them stay exactly as they are. */
-function withEdits(edits: TextEdit[]): TextEdit[] | null {
+/**
+ * The edits to `board` as the write applies them: by byte ranges of the file as read, so every
+ * byte outside them (one that is not UTF-8 included) stays exactly as it is.
+ */
+function withEdits(_board: ParsedBoard, edits: TextEdit[]): TextEdit[] | null {
   return edits.length === 0 ? null : edits;
 }

@@ -91,7 +91,7 @@ describe('a board write killed inside the swap (kill -9)', () => {
     }
   });
 
-  it('`ccx status` and a plain store read restore the board too, before any advice', async () => {
+  it('`ccx status`, `ccx board` and a plain store read restore the board too, before any advice', async () => {
     const { repo, env, stateDir, board } = await initialised();
     expect((await ccxCrashingAt('board-swap:aside', ['add', 'x'], repo, env)).signal).toBe('SIGKILL');
     const status = await runCli(['status'], { cwd: repo, env });
@@ -101,6 +101,11 @@ describe('a board write killed inside the swap (kill -9)', () => {
     const read = await new BoardStore({ board, lock: join(stateDir, '.board.lock') }).read();
     expect(read.kind).toBe('ok');
     expect(await readFile(board, 'utf8')).toBe(PERSON_BOARD);
+    // `ccx board` (here printing, with no editor) too: an editor must not open a blank file over the gap.
+    expect((await ccxCrashingAt('board-swap:aside', ['add', 'z'], repo, env)).signal).toBe('SIGKILL');
+    const shown = await runCli(['board'], { cwd: repo, env });
+    expect([shown.exitCode, shown.stdout]).toEqual([0, PERSON_BOARD]);
+    expect(await leftovers(stateDir)).toEqual([]);
   });
 
   it('the daemon puts a set-aside board back on start and runs the remaining task to merge', { timeout: 90_000 }, async () => {

@@ -78,6 +78,28 @@ describe('a board write killed inside the swap (kill -9)', () => {
     }
   }
 
+  it('through a symlinked BOARD.md: killed with the target aside, the next command puts the target back; the link stays', { timeout: 60_000 }, async () => {
+    const { repo, env, stateDir, board } = await initialised();
+    const elsewhere = await testdir();
+    const real = join(elsewhere, 'my-board.md');
+    await writeFile(real, PERSON_BOARD);
+    const { lstat, unlink, symlink } = await import('node:fs/promises');
+    await unlink(board);
+    await symlink(real, board);
+    expect((await ccxCrashingAt('board-swap:aside', ['add', 'crash me'], repo, env)).signal).toBe('SIGKILL');
+    expect(await readFile(real).catch(() => null)).toBeNull();
+    expect((await readdir(elsewhere)).some((name) => name.startsWith('my-board.md.ccx-aside-'))).toBe(true);
+    const init = await runCli(['init'], { cwd: repo, env });
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect((await lstat(board)).isSymbolicLink()).toBe(true);
+    expect(await readFile(real, 'utf8')).toBe(PERSON_BOARD);
+    const add = await runCli(['add', 'after'], { cwd: repo, env });
+    expect(add.exitCode, add.stderr).toBe(0);
+    expect(await readFile(real, 'utf8')).toContain('title: after');
+    expect(await readdir(elsewhere)).toEqual(['my-board.md']);
+    expect(await leftovers(stateDir)).toEqual([]);
+  });
+
   it('a repair killed at each of its own steps is taken up by the next command (idempotent)', { timeout: 60_000 }, async () => {
     for (const repairStep of ['board-restore:linked', 'board-restore:aside-removed', 'board-restore:temp-removed']) {
       const { repo, env, stateDir, board } = await initialised();

@@ -206,6 +206,40 @@ describe('a board write killed inside the swap (kill -9)', () => {
     expect((await readdir(dir)).sort()).toEqual(['BOARD.md', ...names.slice(2)].sort());
   });
 
+  it('killed in the put-back path for real (a person touching the file in place while ccx writes): their file comes back', { timeout: 90_000 }, async () => {
+    const dir = await testdir({ 'BOARD.md': '## Tasks\n\n```yaml\n- id: T-1\n  title: one\n  status: pending\n```\n' });
+    const board = join(dir, 'BOARD.md');
+    // The person saves in place, again and again, without ever creating the file (flag r+): each save
+    // that lands between ccx's check and its swap sends ccx down the put-back path.
+    const person = spawn(process.execPath, ['-e', `const fs = require('node:fs'); for (;;) { try { const t = fs.readFileSync(${JSON.stringify(board)}); if (t.length > 0) fs.writeFileSync(${JSON.stringify(board)}, t, { flag: 'r+' }); } catch (e) { if (e.code !== 'ENOENT') throw e; } }`], { stdio: 'ignore' });
+    onTestFinished(() => {
+      person.kill('SIGKILL');
+    });
+    const store = new URL('../../dist/board/index.js', import.meta.url).href;
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', `const { BoardStore } = await import(${JSON.stringify(store)}); const store = new BoardStore({ board: ${JSON.stringify(board)}, lock: ${JSON.stringify(join(dir, '.board.lock'))} }); for (let i = 0; ; i += 1) { try { await store.setFields('T-1', { status: i % 2 === 0 ? 'running' : 'blocked' }); } catch (e) { if (!['BOARD_BUSY', 'BOARD_MISSING'].includes(e.code)) throw e; } }`], { stdio: 'ignore', env: { ...process.env, CCX_CRASH_AT: 'board-swap:put-back:taken' } });
+    onTestFinished(() => {
+      writer.kill('SIGKILL');
+    });
+    const signal = await Promise.race([
+      new Promise<NodeJS.Signals | null>((resolve) => writer.once('exit', (_code, how) => resolve(how))),
+      new Promise<string>((resolve) => setTimeout(() => resolve('not reached within 60 s'), 60_000).unref()),
+    ]);
+    person.kill('SIGKILL');
+    await new Promise((resolve) => (person.exitCode === null && person.signalCode === null ? person.once('exit', resolve) : resolve(null)));
+    expect(signal, 'the writer reached board-swap:put-back:taken').toBe('SIGKILL');
+    expect(await readFile(board).catch(() => null), 'killed with no BOARD.md').toBeNull();
+    const { stat } = await import('node:fs/promises');
+    const names = await readdir(dir);
+    const temps = await Promise.all(names.filter((name) => name.endsWith('.tmp')).map(async (name) => (await stat(join(dir, name))).ino));
+    const theirs = [];
+    for (const name of names.filter((entry) => entry.includes('.ccx-aside-'))) if (!temps.includes((await stat(join(dir, name))).ino)) theirs.push(await readFile(join(dir, name)));
+    expect(theirs, 'one set-aside copy is the person\'s, the other ccx\'s candidate').toHaveLength(1);
+    const read = await new BoardStore({ board, lock: join(dir, '.board.lock') }).read();
+    expect(read.kind).toBe('ok');
+    expect((await readFile(board)).equals(theirs[0] as Buffer)).toBe(true);
+    expect(await leftovers(dir)).toEqual([]);
+  });
+
   it('killed in the put-back path: the person\'s newer save comes back, not ccx\'s candidate', async () => {
     // The state a kill at board-swap:put-back:taken leaves: the person's in-place save is in the
     // displaced copy, ccx's candidate (still linked to its temp file) in the other, no BOARD.md.

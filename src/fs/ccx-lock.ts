@@ -5,8 +5,15 @@ export interface HeldLock {
   compromised: boolean;
 }
 
-const LOCK_STALE_MS = 10_000;
-const LOCK_UPDATE_MS = 2_000;
+/**
+ * A lock whose holder stopped refreshing it this long ago is taken over: a ccx process killed with
+ * the lock held (kill -9 inside a board write) delays the next writer by this much. Every section
+ * ccx runs under the lock is a few system calls long, and the holder refreshes it every second, so
+ * a live holder is taken for dead only after its event loop stalled for 3 s; even then the board's
+ * compare-and-swap keeps both writes right.
+ */
+const LOCK_STALE_MS = 4_000;
+const LOCK_UPDATE_MS = 1_000;
 
 /**
  * Runs `fn` while holding a ccx lock on a dedicated path (an editor never sees it). It only
@@ -31,7 +38,7 @@ export async function withCcxLock<T>(lockPath: string, fn: (lock: HeldLock) => P
     });
   } catch (error) {
     throw new CcxError('BOARD_BUSY', `another ccx process has held the lock ${lockPath} for too long.`, {
-      hint: 'Try again in a moment. If no ccx process is running, the lock goes stale by itself within 10 s.',
+      hint: 'Try again in a moment. If no ccx process is running, the lock goes stale by itself within 4 s.',
       cause: error,
     });
   }

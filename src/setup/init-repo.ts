@@ -10,6 +10,10 @@ import { currentBranch, hasCommits, requireBranch } from '../git/repo.js';
 import type { GitRepo } from '../git/run.js';
 import { excludeCcxFolder } from './exclude.js';
 import { fileExists } from '../fs/exists.js';
+import { resolveBoardTarget } from '../board/store/read.js';
+import { recoverBoardFiles } from '../board/store/swap.js';
+
+const BOARD_BUSY_RETRIES = 100;
 
 export interface InitResult {
   stateDir: string;
@@ -37,7 +41,8 @@ export async function initRepository(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'
   const created: string[] = [];
   const notes: string[] = [];
   for (const folder of [paths.stateDir, paths.tasks, paths.runs, paths.worktrees]) await ensureDir(folder);
-  if (await createFileExclusive(paths.board, BOARD_TEMPLATE)) created.push(`wrote ${paths.board}`);
+  const board = await ensureBoard(paths.board);
+  if (board !== null) created.push(board);
   const config = renderConfig({ repo: repo.root, integration, test: await detectTestCommand(repo.root) });
   if (await createFileExclusive(paths.config, config)) created.push(`wrote ${paths.config} (integration: ${integration})`);
   else {
@@ -53,6 +58,23 @@ export async function initRepository(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'
   }
   if (await excludeCcxFolder(repo.commonDir)) created.push(`added .ccx/ to ${join(repo.commonDir, 'info', 'exclude')}`);
   return { stateDir: paths.stateDir, created, notes };
+}
+
+/**
+ * Writes the blank board only where there is none at all: a board that a killed ccx process left
+ * set aside (`BOARD.md.ccx-aside-*`) is put back instead, and while a live ccx process has it aside
+ * (mid-write) nothing is written over the gap. Returns what was done, or null when the board is there.
+ */
+async function ensureBoard(path: string): Promise<string | null> {
+  for (let attempt = 0; attempt < BOARD_BUSY_RETRIES; attempt += 1) {
+    const recovery = recoverBoardFiles(await resolveBoardTarget(path));
+    if (recovery.restored) return `put back ${path}, which a stopped ccx process had left set aside`;
+    if (!recovery.busy) return (await createFileExclusive(path, BOARD_TEMPLATE)) ? `wrote ${path}` : null;
+    await new Promise((done) => setTimeout(done, 10));
+  }
+  throw new CcxError('BOARD_BUSY', `${path} is set aside by a ccx process that is writing it right now, so ccx init does not write a new one.`, {
+    hint: 'Run `ccx init` again in a moment; the board comes back by itself.',
+  });
 }
 
 /** `npm test` when the repository's package.json has a test script; the person can change it in config.yaml. */

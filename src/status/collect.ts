@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseBoard } from '../board/parse/parser.js';
 import type { BoardProblem } from '../board/types.js';
-import { readStable } from '../fs/stable-read.js';
+import { readBoardRecovering } from '../board/store/read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
 import type { RepoStatus } from './types.js';
 
@@ -24,7 +24,7 @@ export interface StatusReport {
  */
 export async function repoReport(stateDir: string, repoPath: string, daemon: DaemonRecord | null): Promise<StatusReport['repos'][number]> {
   const live = daemon === null ? null : await readLive(stateDir);
-  const read = await readStable(join(stateDir, 'BOARD.md'));
+  const read = await readBoardRecovering(join(stateDir, 'BOARD.md'));
   const board = read.kind === 'ok' ? parseBoard(read.bytes) : null;
   const problems: BoardProblem[] = board?.problems ?? [{ line: 1, column: 1, level: 'file', task: null, message: read.kind === 'unreadable' ? read.reason : `BOARD.md is ${read.kind}` }];
   const running = new Map((live?.repo.running ?? []).map((task) => [task.id, task]));

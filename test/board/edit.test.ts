@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendRowEdits, applyEdits, setFieldEdits } from '../../src/board/edit/index.js';
+import { appendRowEdits, applyEdits, applyEditsToBytes, NotUtf8Edit, setFieldEdits } from '../../src/board/edit/index.js';
 import { parseBoard } from '../../src/board/parse/parser.js';
 import type { OwnedFields } from '../../src/board/types.js';
 
@@ -147,5 +147,51 @@ describe('appending rows', () => {
     const after = applyEdits(board.body, appendRowEdits(board, [{ id: 'T-1', title: 'a', status: 'draft' }, { id: 'T-2', title: 'b', status: 'draft' }]), false);
     expect(parseBoard(after).rows.map((r) => r.id)).toEqual(['T-1', 'T-2']);
     expect(after).toBe('## Tasks\n\n```yaml\n- id: T-1\n  title: a\n  status: draft\n\n- id: T-2\n  title: b\n  status: draft\n```\n');
+  });
+});
+
+describe('edits applied to the bytes of a board that is not all UTF-8', () => {
+  /** mulberry32, seeded: the seed is printed so a failure can be replayed. */
+  function generator(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const PIECES = ['a', 'é', '€', '😀', '\n', ' ', '\uFFFD'].map((text) => Buffer.from(text));
+  const BAD = [[0xff], [0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe9]].map((bytes) => Buffer.from(bytes));
+
+  const seed = Number(process.env.CCX_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  it(`keeps every byte outside the edited ranges and refuses an edit over a byte that is not UTF-8 (500 cases, seed ${seed})`, () => {
+    const random = generator(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    for (let round = 0; round < 500; round += 1) {
+      const chunks = Array.from({ length: 5 + Math.floor(random() * 30) }, () => (random() < 0.2 ? pick(BAD) : pick(PIECES)));
+      const bytes = Buffer.concat(chunks);
+      const text = bytes.toString('utf8');
+      // One edit between two chunk boundaries (ranges found through the decoded text).
+      const boundaries = [0];
+      for (const chunk of chunks) boundaries.push((boundaries.at(-1) as number) + chunk.length);
+      const from = Math.floor(random() * chunks.length);
+      const to = from + Math.floor(random() * Math.min(3, chunks.length - from + 1));
+      const start = Buffer.concat(chunks.slice(0, from)).toString('utf8').length;
+      const end = start + Buffer.concat(chunks.slice(from, to)).toString('utf8').length;
+      const replaced = chunks.slice(from, to);
+      const context = `seed ${seed}, round ${round}`;
+      // A cut-off sequence and the next chunk can decode as one character (e2 82 + 80 is €): skip those.
+      if (chunks.map((chunk) => chunk.toString('utf8')).join('') !== text) continue;
+      const edit = { start, end, text: 'NEW' };
+      if (replaced.some((chunk) => BAD.includes(chunk))) {
+        expect(() => applyEditsToBytes(bytes, text, [edit]), context).toThrow(NotUtf8Edit);
+        continue;
+      }
+      const result = applyEditsToBytes(bytes, text, [edit]);
+      const expected = Buffer.concat([bytes.subarray(0, boundaries[from]), Buffer.from('NEW'), bytes.subarray(boundaries[to])]);
+      expect(result.equals(expected), context).toBe(true);
+    }
   });
 });

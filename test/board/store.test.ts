@@ -1,4 +1,5 @@
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BoardStore } from '../../src/board/index.js';
@@ -56,5 +57,43 @@ describe('the board store', () => {
     await writeFile(made.path, 'my own brief\n');
     const again = await ensureBrief(dir, dir, row);
     expect([again.created, again.text]).toEqual([false, 'my own brief\n']);
+  });
+});
+
+describe('a BOARD.md that is a symbolic link', () => {
+  it('is written through to its target (temp file and swap beside the target); the link stays a link', async () => {
+    const dir = await testdir({ 'state/x': '', 'elsewhere/board.md': BOARD });
+    const board = join(dir, 'state', 'BOARD.md');
+    await symlink(join('..', 'elsewhere', 'board.md'), board);
+    const store = new BoardStore({ board, lock: join(dir, 'state', '.board.lock') });
+    const result = await store.setFields('T-1', { status: 'running', attempts: 1 });
+    expect(result.changed).toBe(true);
+    expect((await lstat(board)).isSymbolicLink()).toBe(true);
+    expect(await readlink(board)).toBe(join('..', 'elsewhere', 'board.md'));
+    expect(await readFile(join(dir, 'elsewhere', 'board.md'), 'utf8')).toBe(BOARD.replace('status: pending', 'status: running\n  attempts: 1'));
+    expect(result.hash).toBe(createHash('sha256').update(await readFile(board)).digest('hex'));
+    // Nothing left over on either side (the lock beside the target is released).
+    expect((await readdir(join(dir, 'state'))).sort()).toEqual(['BOARD.md', 'x']);
+    expect(await readdir(join(dir, 'elsewhere'))).toEqual(['board.md']);
+    // A link pointed elsewhere later is followed on the next write.
+    await writeFile(join(dir, 'elsewhere', 'other.md'), BOARD);
+    await unlink(board);
+    await symlink(join(dir, 'elsewhere', 'other.md'), board);
+    await store.setFields('T-1', { status: 'blocked' });
+    expect(await readFile(join(dir, 'elsewhere', 'other.md'), 'utf8')).toContain('status: blocked');
+    expect(await readFile(join(dir, 'elsewhere', 'board.md'), 'utf8')).toContain('status: running');
+  });
+
+  it('defers to an editor lock beside the target too, and refuses a link loop with a message', async () => {
+    const dir = await testdir({ 'elsewhere/board.md': BOARD });
+    const board = join(dir, 'BOARD.md');
+    await symlink(join(dir, 'elsewhere', 'board.md'), board);
+    await symlink('person@host.1:1', join(dir, 'elsewhere', '.#board.md'));
+    const store = new BoardStore({ board, lock: join(dir, '.board.lock') });
+    await expect(store.setFields('T-1', { status: 'running' })).rejects.toMatchObject({ code: 'BOARD_BUSY' });
+    const loop = join(dir, 'loop.md');
+    await symlink(loop, loop);
+    const looped = new BoardStore({ board: loop, lock: join(dir, '.loop.lock') });
+    expect(await looped.read()).toMatchObject({ kind: 'unreadable', message: expect.stringContaining('symbolic links') });
   });
 });

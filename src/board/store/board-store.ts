@@ -1,8 +1,8 @@
-import { appendRowEdits, applyEdits, setFieldEdits, type NewRow, type TextEdit } from '../edit/index.js';
+import { appendRowEdits, setFieldEdits, type NewRow, type TextEdit } from '../edit/index.js';
 import { hashBoard, type ParsedBoard } from '../parse/board.js';
 import { BoardParser } from '../parse/parser.js';
 import type { OwnedFields } from '../types.js';
-import { readBoardStable } from './read.js';
+import { readBoardRecovering } from './read.js';
 import { loadRowCache, saveRowCache } from './row-cache-file.js';
 import { updateBoard, type BoardEdit, type BoardPaths, type UpdateResult } from './update.js';
 
@@ -29,6 +29,7 @@ export class BoardStore {
   private readonly parser = new BoardParser();
   private readonly parsed = new Map<string, ParsedBoard>();
   private rowCacheLoaded = false;
+  private leftoversCleaned = false;
   private writes: Promise<unknown> = Promise.resolve();
   /** The hash of the last content this store wrote. */
   lastWrittenHash: string | null = null;
@@ -48,8 +49,14 @@ export class BoardStore {
     return board;
   }
 
+  /**
+   * Reads the board. A board a killed writer left set aside is put back first (on every read that
+   * finds it missing), and the first read also removes dead writers' leftovers, so no command gives
+   * advice (such as `ccx init`) about a board that is only aside.
+   */
   async read(): Promise<BoardRead> {
-    const read = await readBoardStable(this.paths.board);
+    const read = await readBoardRecovering(this.paths.board, { clean: !this.leftoversCleaned });
+    this.leftoversCleaned = true;
     switch (read.kind) {
       case 'ok': {
         await this.loadRowCache();
@@ -119,6 +126,10 @@ export class BoardStore {
   }
 }
 
-function withEdits(board: ParsedBoard, edits: TextEdit[]): string | null {
-  return edits.length === 0 ? null : applyEdits(board.body, edits, board.bom);
+/**
+ * The edits to `board` as the write applies them: by byte ranges of the file as read, so every
+ * byte outside them (one that is not UTF-8 included) stays exactly as it is.
+ */
+function withEdits(_board: ParsedBoard, edits: TextEdit[]): TextEdit[] | null {
+  return edits.length === 0 ? null : edits;
 }

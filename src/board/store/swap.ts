@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, type BigIntStats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../../errors.js';
+import { crashPoint } from '../../fs/crash-point.js';
+import { escapeForPattern, writerMayBeAlive } from '../../fs/leftovers.js';
 import { hashBoard } from '../parse/board.js';
 
 export type SwapOutcome = 'swapped' | 'raced' | 'stale' | 'restored';
@@ -24,6 +27,7 @@ export function swapIfUnchanged(target: string, candidate: string, expectedHash:
   if (checked === null || hashBoard(checked.bytes) !== expectedHash) return 'stale';
   const aside = asidePath(target);
   if (!renameIfPresent(target, aside)) return 'raced';
+  crashPoint('board-swap:aside');
   let linked: boolean;
   try {
     linked = linkIfAbsent(candidate, target);
@@ -34,11 +38,14 @@ export function swapIfUnchanged(target: string, candidate: string, expectedHash:
   }
   if (!linked) {
     // A save created a new file while the old one was aside: it is the newest, and it stays.
+    crashPoint('board-swap:raced');
     unlinkQuietly(aside);
     return 'raced';
   }
+  crashPoint('board-swap:linked');
   if (sameVersion(lstatSync(aside, { bigint: true }), checked.stat)) {
     unlinkSync(aside);
+    crashPoint('board-swap:aside-removed');
     return 'swapped';
   }
   putBack(target, aside, fstatIdentity(candidate));
@@ -52,8 +59,11 @@ export function swapIfUnchanged(target: string, candidate: string, expectedHash:
 function putBack(target: string, displaced: string, ours: BigIntStats): void {
   const taken = asidePath(target);
   const moved = renameIfPresent(target, taken);
+  crashPoint('board-swap:put-back:taken');
   const linked = linkIfAbsent(displaced, target);
+  crashPoint('board-swap:put-back:linked');
   unlinkQuietly(displaced);
+  crashPoint('board-swap:put-back:displaced-removed');
   if (!moved) return;
   if (!linked || sameInode(lstatSync(taken, { bigint: true }), ours)) {
     // Ours went aside: drop it. (Or a save created a new file meanwhile, which is the newest.)
@@ -125,6 +135,116 @@ function unlinkQuietly(path: string): void {
   }
 }
 
+/** `BOARD.md.ccx-aside-<pid>-<hex>`: the name carries the writer's pid, so a dead writer's copy is known as such. */
 function asidePath(target: string): string {
   return `${target}.ccx-aside-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface BoardRecovery {
+  /** A set-aside copy was linked back as the board (it was missing). */
+  restored: boolean;
+  /** A writer that is still alive has the board aside right now: it puts it back itself. */
+  busy: boolean;
+  /** Set-aside copies and temp files of dead writers that were removed. */
+  removed: string[];
+  /** Set-aside copies kept because ccx cannot prove the board holds everything in them. */
+  kept: string[];
+}
+
+interface Leftover {
+  path: string;
+  alive: boolean;
+  stat: BigIntStats;
+}
+
+/**
+ * Repairs what a writer killed inside the swap left beside `target` (the board's real file). When
+ * the board is missing and a dead writer's set-aside copy exists, that copy goes back (the
+ * person's own, preferred over one that is ccx's candidate; else the newest). When the board
+ * exists, a dead writer's copy is removed if the board supersedes it (it is the board itself, or
+ * ccx's own candidate, or older than a board that is ccx's candidate), goes back if it is newer
+ * than a board that is ccx's candidate (a save that landed in it mid-swap), and is kept otherwise
+ * (a board the person made anew meanwhile is never replaced). Dead writers' temp
+ * files go last. Nothing of a live writer is touched. Every step is a link-if-absent, a rename or
+ * an unlink that a second run (after a second crash) takes up where the first stopped.
+ */
+export function recoverBoardFiles(target: string): BoardRecovery {
+  const result: BoardRecovery = { restored: false, busy: false, removed: [], kept: [] };
+  const folder = dirname(target);
+  const name = escapeForPattern(basename(target));
+  let board = statOrNull(target);
+  const asides = leftovers(folder, new RegExp(`^${name}\\.ccx-aside-(\\d+)-[0-9a-f]+$`));
+  const temps = leftovers(folder, new RegExp(`^\\.${name}\\.ccx-(\\d+)-[0-9a-f]+\\.tmp$`));
+  const isCandidate = (stat: BigIntStats) => temps.some((temp) => sameInode(temp.stat, stat));
+  if (board === null) {
+    if (asides.some((aside) => aside.alive)) return { ...result, busy: true };
+    const newestFirst = asides.filter((aside) => !aside.alive).sort((a, b) => Number(isCandidate(a.stat)) - Number(isCandidate(b.stat)) || (b.stat.mtimeNs > a.stat.mtimeNs ? 1 : b.stat.mtimeNs < a.stat.mtimeNs ? -1 : 0));
+    const chosen = newestFirst[0];
+    if (chosen !== undefined && linkIfAbsent(chosen.path, target)) {
+      result.restored = true;
+      crashPoint('board-restore:linked');
+    }
+    board = statOrNull(target);
+  }
+  if (board === null) return result;
+  const boardIsCandidate = isCandidate(board);
+  for (const aside of asides) {
+    if (aside.alive) continue;
+    if (sameInode(aside.stat, board) || isCandidate(aside.stat) || (boardIsCandidate && aside.stat.mtimeNs <= board.mtimeNs)) {
+      unlinkQuietly(aside.path);
+      result.removed.push(aside.path);
+      crashPoint('board-restore:aside-removed');
+    } else if (boardIsCandidate && aside.stat.mtimeNs > board.mtimeNs) {
+      putBackNewer(target, aside.path);
+      result.removed.push(aside.path);
+      board = statOrNull(target) ?? board;
+    } else result.kept.push(aside.path);
+  }
+  for (const temp of temps) {
+    if (temp.alive) continue;
+    unlinkQuietly(temp.path);
+    result.removed.push(temp.path);
+    crashPoint('board-restore:temp-removed');
+  }
+  return result;
+}
+
+/** A dead writer's copy newer than the board: a save landed in it while it was aside. It goes back, as in putBack. */
+function putBackNewer(target: string, newer: string): void {
+  const taken = asidePath(target);
+  const moved = renameIfPresent(target, taken);
+  crashPoint('board-restore:put-back:taken');
+  // Not linked: a save created a new file meanwhile, which is the newest of all.
+  linkIfAbsent(newer, target);
+  unlinkQuietly(newer);
+  if (moved) unlinkQuietly(taken);
+}
+
+function leftovers(folder: string, pattern: RegExp): Leftover[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const found: Leftover[] = [];
+  for (const entry of names) {
+    const match = pattern.exec(entry);
+    if (match === null) continue;
+    const path = join(folder, entry);
+    const stat = statOrNull(path);
+    if (stat === null) continue;
+    // ctime: when the file got this name (a rename sets it), not when its content was saved.
+    found.push({ path, stat, alive: writerMayBeAlive(Number(match[1]), Number(stat.ctimeMs)) });
+  }
+  return found;
+}
+
+function statOrNull(path: string): BigIntStats | null {
+  try {
+    return lstatSync(path, { bigint: true });
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
 }

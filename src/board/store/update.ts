@@ -1,11 +1,13 @@
-import { unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { CcxError } from '../../errors.js';
 import { fsyncDir, writeTempFile } from '../../fs/atomic-write.js';
+import { crashPoint } from '../../fs/crash-point.js';
+import { applyEditsToBytes, differingRange, NotUtf8Edit, type TextEdit } from '../edit/splice.js';
 import { hashBoard, type ParsedBoard } from '../parse/board.js';
 import { parseBoard } from '../parse/parser.js';
 import { withCcxLock } from '../../fs/ccx-lock.js';
-import { editorLockExists, readBoardStable } from './read.js';
+import { editorLockExists, readBoardRecovering, resolveBoardTarget } from './read.js';
 import { swapIfUnchanged } from './swap.js';
 
 export const MAX_WRITE_ATTEMPTS = 50;
@@ -15,8 +17,12 @@ export interface BoardPaths {
   lock: string;
 }
 
-/** The new text of the board, or null to leave it as it is. */
-export type BoardEdit = (board: ParsedBoard) => string | null;
+/**
+ * The new board for a read one: its whole new text, or the edits that make it (offsets into
+ * `board.body`), or null to leave it as it is. Either way only the bytes that changed are
+ * written: every other byte of the file, one that is not UTF-8 included, stays as it was.
+ */
+export type BoardEdit = (board: ParsedBoard) => string | readonly TextEdit[] | null;
 
 export interface UpdateResult {
   changed: boolean;
@@ -31,24 +37,29 @@ export interface UpdateResult {
  * the file changed between the read and the write, so a person's save that lands at any moment wins
  * and the edit is applied on top of it. Refuses (BOARD_BUSY / BOARD_MISSING / BOARD_INVALID /
  * BOARD_UNREADABLE, all retryable later) while an editor holds `.#BOARD.md`, or when the board has a file-level problem.
+ *
+ * A BOARD.md that is a symbolic link is written through it: the link is resolved on every attempt,
+ * and the temp file, the lock and the swap are beside its target; the link itself stays.
  */
 export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (bytes: Buffer) => ParsedBoard = parseBoard): Promise<UpdateResult> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-    const board = await readValid(paths.board, parse);
-    const text = edit(board);
-    if (text === null || text === board.text) return { changed: false, hash: board.hash, board };
-    const candidate = await writeTempFile(paths.board, text);
-    const candidateHash = hashBoard(text);
+    const target = await resolveBoardTarget(paths.board);
+    const { board, bytes } = await readValid(paths.board, target, parse, attempt === 0);
+    const next = editedBytes(paths.board, board, bytes, edit(board));
+    if (next === null) return { changed: false, hash: board.hash, board };
+    const candidate = await writeTempFile(target, next, await modeOf(target));
+    crashPoint('board-swap:temp-written');
+    const candidateHash = hashBoard(next);
     try {
-      const outcome = await withCcxLock(paths.lock, async (lock) => {
-        if (await editorLockExists(paths.board)) return 'busy';
+      const outcome = await withCcxLock(lockFor(paths, target), async (lock) => {
+        if (await editorLocked(paths.board, target)) return 'busy';
         if (lock.compromised) return 'stale';
-        return swapIfUnchanged(paths.board, candidate, board.hash);
+        return swapIfUnchanged(target, candidate, board.hash);
       });
       if (outcome === 'busy') throw editorBusy(paths.board);
       if (outcome === 'swapped') {
-        await fsyncDir(dirname(paths.board));
-        return writtenResult(text, candidateHash, parse);
+        await fsyncDir(dirname(target));
+        return writtenResult(next, candidateHash, parse);
       }
     } finally {
       await unlink(candidate).catch(() => undefined);
@@ -59,23 +70,63 @@ export async function updateBoard(paths: BoardPaths, edit: BoardEdit, parse: (by
   });
 }
 
+/**
+ * The board's new bytes: the read bytes with only the edited ranges replaced (null when nothing
+ * changes). Refuses an edit that would replace bytes that are not UTF-8: ccx cannot write those back.
+ */
+function editedBytes(path: string, board: ParsedBoard, bytes: Buffer, edited: string | readonly TextEdit[] | null): Buffer | null {
+  if (edited === null) return null;
+  const bomLength = board.text.length - board.body.length;
+  const edits = typeof edited === 'string' ? [differingRange(board.text, edited)].filter((edit) => edit !== null) : edited.map((edit) => ({ ...edit, start: edit.start + bomLength, end: edit.end + bomLength }));
+  if (edits.length === 0) return null;
+  try {
+    const next = applyEditsToBytes(bytes, board.text, edits);
+    return next.equals(bytes) ? null : next;
+  } catch (error) {
+    if (!(error instanceof NotUtf8Edit)) throw error;
+    const at = error.at === null ? null : board.lines.position(Math.max(0, error.at.text - bomLength));
+    throw new CcxError('BOARD_UNREADABLE', `${path}${at === null ? '' : `:${at.line}:${at.column}`}: ccx would have to rewrite bytes that are not UTF-8 to make this change, and it never changes a byte it does not own.`, {
+      hint: 'Save BOARD.md as UTF-8 (or fix that byte), then try again; nothing was written.',
+      cause: error,
+    });
+  }
+}
+
+/** The lock every ccx process takes for this board: beside the target when BOARD.md is a link. */
+function lockFor(paths: BoardPaths, target: string): string {
+  return target === paths.board ? paths.lock : join(dirname(target), `.${basename(target)}.ccx-lock`);
+}
+
+async function editorLocked(board: string, target: string): Promise<boolean> {
+  return (await editorLockExists(board)) || (target !== board && (await editorLockExists(target)));
+}
+
+/** The mode the board's file has (ours keeps it); 0600 when it cannot be read. */
+async function modeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).mode & 0o777;
+  } catch {
+    return 0o600;
+  }
+}
+
 /** The result of a write; parsing what was written waits until someone asks (a big board takes a while). */
-function writtenResult(text: string, hash: string, parse: (bytes: Buffer) => ParsedBoard): UpdateResult {
+function writtenResult(bytes: Buffer, hash: string, parse: (bytes: Buffer) => ParsedBoard): UpdateResult {
   let parsed: ParsedBoard | undefined;
   return {
     changed: true,
     hash,
     get board() {
-      parsed ??= parse(Buffer.from(text, 'utf8'));
+      parsed ??= parse(bytes);
       return parsed;
     },
   };
 }
 
-/** Reads the board and refuses to go on unless it can be rewritten safely. */
-async function readValid(path: string, parse: (bytes: Buffer) => ParsedBoard): Promise<ParsedBoard> {
-  if (await editorLockExists(path)) throw editorBusy(path);
-  const read = await readBoardStable(path);
+/** Reads the board (restoring a copy a killed writer left aside; on the first attempt removing dead writers' leftovers) and refuses to go on unless it can be rewritten safely. */
+async function readValid(path: string, target: string, parse: (bytes: Buffer) => ParsedBoard, clean: boolean): Promise<{ board: ParsedBoard; bytes: Buffer }> {
+  if (await editorLocked(path, target)) throw editorBusy(path);
+  const read = await readBoardRecovering(path, { clean });
   if (read.kind === 'missing') {
     // Also what a reader sees while an editor saves by "rename to backup, write anew": retry later.
     throw new CcxError('BOARD_MISSING', `${path} does not exist.`, { hint: 'Run `ccx init` in the repository to create it; ccx retries when it appears.' });
@@ -91,7 +142,7 @@ async function readValid(path: string, parse: (bytes: Buffer) => ParsedBoard): P
       hint: 'ccx does not rewrite a board that does not parse; fix it and save, and ccx goes on by itself.',
     });
   }
-  return board;
+  return { board, bytes: read.bytes };
 }
 
 function editorBusy(path: string): CcxError {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
+import { readBoardRecovering } from '../../board/store/read.js';
 import { initialisedContext } from '../context.js';
 import { printable } from '../../text/printable.js';
 
@@ -12,6 +13,8 @@ when the output is not a terminal, prints the board instead. The daemon notices 
   positionals: { min: 0, max: 0 },
   async run({ io }) {
     const context = await initialisedContext(io);
+    // A board a killed ccx write left set aside comes back first: an editor must not open a blank file over that gap.
+    await readBoardRecovering(context.paths.board);
     const editor = (io.env['VISUAL'] ?? '').trim() || (io.env['EDITOR'] ?? '').trim();
     if (editor === '' || !io.stdoutIsTTY) {
       const text = await readFile(context.paths.board, 'utf8');

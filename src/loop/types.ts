@@ -19,6 +19,7 @@ export type { LoopMode, Severity };
 /** One rung of the model ladder (SPEC 6.7). */
 export interface LadderRung {
   alias: string;
+  /** `effort` '': not given, so claude uses its own default. */
   claude: { model: string; effort: string };
   /** `effort` absent: the rung's claude effort (codex spells max as xhigh; its adapter maps it). */
   codex: { model: string; effort?: string };

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseBoard } from '../board/parse/parser.js';
+import { withLadderFileProblems } from '../board/skip-rows.js';
+import { readLadder } from '../loop/ladder/load.js';
 import type { BoardProblem } from '../board/types.js';
 import { readStable } from '../fs/stable-read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
@@ -25,7 +27,9 @@ export interface StatusReport {
 export async function repoReport(stateDir: string, repoPath: string, daemon: DaemonRecord | null): Promise<StatusReport['repos'][number]> {
   const live = daemon === null ? null : await readLive(stateDir);
   const read = await readStable(join(stateDir, 'BOARD.md'));
-  const board = read.kind === 'ok' ? parseBoard(read.bytes) : null;
+  const parsed = read.kind === 'ok' ? parseBoard(read.bytes) : null;
+  const ladder = parsed === null ? null : await readLadder(join(stateDir, 'model-ladder.json'));
+  const board = parsed === null || ladder === null || 'ladder' in ladder ? parsed : withLadderFileProblems(parsed, 'model-ladder.json', ladder.problems);
   const problems: BoardProblem[] = board?.problems ?? [{ line: 1, column: 1, level: 'file', task: null, message: read.kind === 'unreadable' ? read.reason : `BOARD.md is ${read.kind}` }];
   const running = new Map((live?.repo.running ?? []).map((task) => [task.id, task]));
   const waiting = new Map((live?.repo.queue ?? []).map((task) => [task.id, task.reason]));

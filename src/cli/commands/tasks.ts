@@ -1,6 +1,6 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
 import { UsageError } from '../../errors.js';
-import { readBoardForCommand } from '../board-access.js';
+import { readBoardAndLadder } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
@@ -23,7 +23,7 @@ Options:
       throw new UsageError(`--status must be one of ${TASK_STATUSES.join(', ')}, but it is ${JSON.stringify(status)}.`);
     }
     const context = await initialisedContext(io);
-    const board = await readBoardForCommand(context);
+    const { board, ladder } = await readBoardAndLadder(context);
     const json = booleanOption(values, 'json');
     if (!board.valid) {
       const problems = board.problems.map(problemJson);
@@ -32,7 +32,7 @@ Options:
       io.stderr('BOARD.md cannot be read as a whole, so nothing new is dispatched from it until it is fixed.\n');
       return 1;
     }
-    const rows = listedRows(board).filter((row) => status === undefined || row.fields['status'] === status);
+    const rows = listedRows(board, ladder.defaultStart).filter((row) => status === undefined || row.fields['status'] === status);
     if (json) {
       io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson) })), null, 2)}\n`);
       return 0;
@@ -53,10 +53,10 @@ interface ListedRow {
 }
 
 /** Every row of the block in order: valid ones with defaults filled in, skipped ones as written. */
-function listedRows(board: ParsedBoard): ListedRow[] {
+function listedRows(board: ParsedBoard, defaultStart: string): ListedRow[] {
   const valid = new Map(board.rows.map((row) => [row.id, row]));
   const seen = new Set<string>();
-  const listed: ListedRow[] = board.rows.map((row) => ({ fields: rowJson(row), problems: [] }));
+  const listed: ListedRow[] = board.rows.map((row) => ({ fields: rowJson(row, defaultStart), problems: [] }));
   for (const problem of board.problems) {
     if (problem.task !== null && valid.has(problem.task)) continue;
     const key = problem.task ?? `${problem.line}`;
@@ -70,7 +70,7 @@ function listedRows(board: ParsedBoard): ListedRow[] {
   return listed;
 }
 
-function rowJson(row: TaskRow): Record<string, unknown> {
+function rowJson(row: TaskRow, defaultStart: string): Record<string, unknown> {
   return {
     ...row.fields,
     id: row.id,
@@ -85,7 +85,7 @@ function rowJson(row: TaskRow): Record<string, unknown> {
     max_cycles: row.maxCycles,
     min_severity: row.minSeverity,
     min_confidence: row.minConfidence,
-    model_start: row.modelStart,
+    model_start: row.modelStart ?? defaultStart,
     max_cost_usd: row.maxCostUsd,
     codex_first: row.codexFirst,
     attempts: row.attempts,

@@ -137,6 +137,8 @@ export interface VerdictRecord {
 export type AttemptExit =
   | 'approved'
   | 'filtered-clean'
+  /** forever mode only: nothing at or above the filter, but the reviewer did not approve (never merged). */
+  | 'filtered-unapproved'
   | 'stuck'
   | 'cycle-cap'
   | 'test-failed'

@@ -33,9 +33,9 @@ export async function initRepository(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'
     });
   }
   await requireBranch(repo, integration);
-  const paths = statePaths(await stateDirFor(repo, env));
-  const created: string[] = [];
   const notes: string[] = [];
+  const paths = statePaths(await stateDirFor(repo, env, undefined, (notice) => notes.push(notice)));
+  const created: string[] = [];
   for (const folder of [paths.stateDir, paths.tasks, paths.runs, paths.worktrees]) await ensureDir(folder);
   if (await createFileExclusive(paths.board, BOARD_TEMPLATE)) created.push(`wrote ${paths.board}`);
   const config = renderConfig({ repo: repo.root, integration, test: await detectTestCommand(repo.root) });

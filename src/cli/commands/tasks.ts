@@ -1,5 +1,6 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
 import { UsageError } from '../../errors.js';
+import { scopeMeaningNotices, type ScopeMeaningNotice } from '../../git/scope/default-meaning.js';
 import { readBoardAndLadder } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
@@ -13,7 +14,8 @@ print every problem with its line:column and exit 1.
 
 Options:
   --status S   only rows with this status (${TASK_STATUSES.join(', ')})
-  --json       an array of rows: every field (defaults filled in) plus "problems". When the file
+  --json       an array of rows: every field (defaults filled in) plus "problems" and "notices"
+               (a scope whose meaning differs from ccx-loop's, which is not a problem). When the file
                itself has problems: {"problems": [...]} and exit 1.`,
   options: { status: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
@@ -33,11 +35,14 @@ Options:
       return 1;
     }
     const rows = listedRows(board, ladder.defaultStart).filter((row) => status === undefined || row.fields['status'] === status);
+    const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => rows.some((listed) => listed.fields['id'] === row.id)));
     if (json) {
-      io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson) })), null, 2)}\n`);
+      const noticesOf = (id: unknown) => notices.filter((notice) => notice.task === id).map(noticeJson);
+      io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson), notices: noticesOf(row.fields['id']) })), null, 2)}\n`);
       return 0;
     }
     io.stdout(table(rows));
+    for (const notice of notices) io.stderr(`notice: ${context.paths.board}:${notice.line}:${notice.column}: ${notice.message}\n`);
     const rowProblems = board.problems.filter((problem) => problem.level === 'row');
     if (rowProblems.length > 0) {
       io.stderr(`${rowProblems.length} problem${rowProblems.length === 1 ? '' : 's'}: the rows concerned are skipped until fixed.\n`);
@@ -100,6 +105,10 @@ function rowJson(row: TaskRow, defaultStart: string): Record<string, unknown> {
     notes: row.notes,
     line: row.position.line,
   };
+}
+
+function noticeJson(notice: ScopeMeaningNotice) {
+  return { line: notice.line, column: notice.column, message: notice.message, task: notice.task };
 }
 
 function problemJson(problem: BoardProblem) {

@@ -35,6 +35,8 @@ export class RepoRuntime implements WorkerHost {
   audit!: AuditLog;
   configProblem: string | null = null;
   ladderProblem: string | null = null;
+  /** Scopes that mean something else than in ccx-loop, for STATUS.md (worked out once per board content). */
+  notices: NonNullable<RepoStatus['notices']> = [];
   /** The last board that read as a whole, and what the latest read showed. */
   board: ParsedBoard | null = null;
   latest: { valid: boolean; problems: ParsedBoard['problems']; note: string | null } = { valid: true, problems: [], note: null };
@@ -183,6 +185,7 @@ export class RepoRuntime implements WorkerHost {
       queue: this.queue,
       finished: this.finished,
       orphans: this.orphans,
+      notices: this.notices,
     };
   }
 

@@ -7,8 +7,9 @@ import { CcxError } from '../errors.js';
 import type { RepoContext } from './context.js';
 import { gitPathspecValidator } from './pathspec-validator.js';
 
-export function boardStore(context: RepoContext): BoardStore {
-  return new BoardStore({ board: context.paths.board, lock: context.paths.boardLock }, { rowCache: context.paths.boardRowCache });
+/** `cache: false` reads without writing the row cache (`ccx daemon --dry-run` writes nothing). */
+export function boardStore(context: RepoContext, options: { cache?: boolean } = {}): BoardStore {
+  return new BoardStore({ board: context.paths.board, lock: context.paths.boardLock }, options.cache === false ? {} : { rowCache: context.paths.boardRowCache });
 }
 
 /** The board as a command shows it: read, parsed, and every scope checked by git. */
@@ -20,8 +21,8 @@ export async function readBoardForCommand(context: RepoContext): Promise<ParsedB
  * The board and the model ladder it runs on. A model-ladder.json that does not load is reported as
  * problems of the board (which is then not valid), with the built-in ladder standing in.
  */
-export async function readBoardAndLadder(context: RepoContext): Promise<{ board: ParsedBoard; ladder: Ladder }> {
-  const read = await boardStore(context).read();
+export async function readBoardAndLadder(context: RepoContext, options: { cache?: boolean } = {}): Promise<{ board: ParsedBoard; ladder: Ladder }> {
+  const read = await boardStore(context, options).read();
   if (read.kind === 'ok') {
     const reading = await readLadder(context.paths.ladder);
     const scoped = await withPathspecProblems(read.board, gitPathspecValidator(context.repo));

@@ -1,4 +1,6 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
+import { join } from 'node:path';
+import { orphanBriefs } from '../../brief/ids.js';
 import { UsageError } from '../../errors.js';
 import { scopeMeaningNotices, type ScopeMeaningNotice } from '../../git/scope/default-meaning.js';
 import { readBoardAndLadder } from '../board-access.js';
@@ -7,7 +9,8 @@ import { initialisedContext } from '../context.js';
 
 export const tasks: Command = {
   usage: 'ccx tasks [--status S] [--json]',
-  details: `Reads BOARD.md and lists its rows. A row with a problem (a missing title, an unknown status,
+  details: `Reads BOARD.md and lists its rows, then every brief in tasks/ that no row names (ORPHAN, as
+ccx-loop calls it; shown without --status). A row with a problem (a missing title, an unknown status,
 a dependency cycle, a scope git rejects, …) is listed with the problem and skipped by the daemon.
 A problem with the whole file (YAML that does not parse, no ## Tasks block, …) makes ccx tasks
 print every problem with its line:column and exit 1.
@@ -35,13 +38,15 @@ Options:
       return 1;
     }
     const rows = listedRows(board, ladder.defaultStart).filter((row) => status === undefined || row.fields['status'] === status);
+    const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: join(context.paths.stateDir, 'archive') }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
+    const orphanRows = orphans.map((id) => ({ fields: { id, status: ORPHAN, brief: `tasks/${id}.md` }, problems: [] }));
     const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => rows.some((listed) => listed.fields['id'] === row.id)));
     if (json) {
       const noticesOf = (id: unknown) => notices.filter((notice) => notice.task === id).map(noticeJson);
-      io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson), notices: noticesOf(row.fields['id']) })), null, 2)}\n`);
+      io.stdout(`${JSON.stringify([...rows, ...orphanRows].map((row) => ({ ...row.fields, problems: row.problems.map(problemJson), notices: noticesOf(row.fields['id']) })), null, 2)}\n`);
       return 0;
     }
-    io.stdout(table(rows));
+    io.stdout(table([...rows, ...orphanRows]));
     for (const notice of notices) io.stderr(`notice: ${context.paths.board}:${notice.line}:${notice.column}: ${notice.message}\n`);
     const rowProblems = board.problems.filter((problem) => problem.level === 'row');
     if (rowProblems.length > 0) {
@@ -51,6 +56,9 @@ Options:
     return 0;
   },
 };
+
+/** ccx-loop's word for a brief in tasks/ that no board row (and no archive) names. */
+const ORPHAN = 'ORPHAN';
 
 interface ListedRow {
   fields: Record<string, unknown>;
@@ -120,7 +128,7 @@ function table(rows: ListedRow[]): string {
   const lines = rows.map((row) => {
     const fields = row.fields;
     const depends = Array.isArray(fields['depends_on']) && fields['depends_on'].length > 0 ? `  (after ${(fields['depends_on'] as string[]).join(', ')})` : '';
-    const title = row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
+    const title = fields['status'] === ORPHAN ? `(a brief, ${String(fields['brief'])}, that no board row names)` : row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
     return [String(fields['id'] ?? '?'), String(fields['status'] ?? '-'), String(fields['priority'] ?? '-'), title];
   });
   const widths = [0, 1, 2].map((column) => Math.max(...[['ID', 'STATUS', 'PRIORITY'], ...lines].map((line) => (line[column] ?? '').length)));

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, parseDocument, type Node } from 'yaml';
 import { CcxError, errnoCode } from '../errors.js';
 import { LineIndex } from '../text/line-index.js';
+import { commitSubjectProblem, DEFAULT_COMMIT_SUBJECT } from '../merge/subject.js';
 
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -21,6 +22,8 @@ export interface RepoConfig {
   test: string | null;
   maxAttempts: number;
   agents: { implementer: AgentConfig; reviewer: AgentConfig };
+  /** The squash commit's subject: a template of {id} and {title}, or `agent` (default "{id}: {title}"). */
+  commitSubject: string;
 }
 
 export interface ConfigProblem {
@@ -29,7 +32,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents'];
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject'];
 
 /** Reads and checks config.yaml; a bad one throws CONFIG_INVALID listing every problem with its line:column. */
 export async function loadConfig(path: string): Promise<RepoConfig> {
@@ -74,6 +77,9 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const maxAttempts = wholeNumber(value('max_attempts'), DEFAULT_MAX_ATTEMPTS, 1, 100, (message) => fail(node('max_attempts'), `max_attempts ${message}`));
   const test = value('test');
   if (test !== undefined && test !== null && (typeof test !== 'string' || test.trim() === '')) fail(node('test'), 'test must be a command line such as `npm test`, or left out.');
+  const subject = value('commit_subject') ?? DEFAULT_COMMIT_SUBJECT;
+  const subjectProblem = typeof subject === 'string' ? commitSubjectProblem(subject) : `commit_subject must be text such as "{id}: {title}", "{title}" or agent, but it is ${JSON.stringify(subject)}.`;
+  if (subjectProblem !== null) fail(node('commit_subject'), subjectProblem);
   const agentsValue = value('agents') ?? {};
   const agents = readAgents(agentsValue, (message) => fail(node('agents'), message));
   if (problems.length > 0) return { problems };
@@ -85,6 +91,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       test: typeof test === 'string' ? test : null,
       maxAttempts,
       agents,
+      commitSubject: subject as string,
     },
   };
 }

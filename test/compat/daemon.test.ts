@@ -10,10 +10,10 @@ import { FIXTURES, loopUser, snapshot, type LoopUser } from './loop-state.js';
 const FILES = { 'src/config/.keep': '', 'docs/.keep': '', 'lint/.keep': '' };
 
 /** A ccx-loop user's STATE_DIR with config.yaml pointing both roles at the scripted agent. */
-async function servedLoopUser(extra: Record<string, string> = {}): Promise<LoopUser> {
-  const user = await loopUser({ files: FILES, extra });
+async function servedLoopUser(configLines: string[] = []): Promise<LoopUser> {
+  const user = await loopUser({ files: FILES });
   const agent = `{type: command, argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SCRIPTED_AGENT)}]}`;
-  await writeFile(join(user.stateDir, 'config.yaml'), [`repo: ${JSON.stringify(user.repo)}`, 'integration: main', 'parallel: 2', 'max_attempts: 1', 'agents:', `  implementer: ${agent}`, `  reviewer: ${agent}`, ''].join('\n'));
+  await writeFile(join(user.stateDir, 'config.yaml'), [`repo: ${JSON.stringify(user.repo)}`, 'integration: main', 'parallel: 2', 'max_attempts: 1', ...configLines, 'agents:', `  implementer: ${agent}`, `  reviewer: ${agent}`, ''].join('\n'));
   return user;
 }
 
@@ -81,8 +81,8 @@ describe("the daemon on a ccx-loop user's files", () => {
     expect((await runCli(['daemon', '--max-tasks', '0'], { cwd: user.repo, env: user.env })).stderr).toContain('--max-tasks must be a whole number of merges, 1 or more, but it is "0".');
   });
 
-  it('--max-tasks 1 stops dispatching after one merge and exits once running work has ended; --start-tier sets the rung', async () => {
-    const user = await servedLoopUser();
+  it('--max-tasks 1 stops dispatching after one merge and exits once running work has ended; --start-tier sets the rung; commit_subject "{title}" is used by the daemon', async () => {
+    const user = await servedLoopUser(['commit_subject: "{title}"']);
     const run = await runCli(['daemon', '--max-tasks', '1', '--start-tier', 'strong'], { cwd: user.repo, env: user.env, timeoutMs: 120_000 });
     expect(run.exitCode, run.stderr).toBe(0);
     const rows = parseBoard(await readFile(user.board)).rows;
@@ -90,6 +90,7 @@ describe("the daemon on a ccx-loop user's files", () => {
     const events = await audit(user);
     expect(events.filter((event) => event['event'] === 'task.dispatched').map((event) => [event['task'], event['tier']])).toEqual([['T-1', 'strong']]);
     expect(events.at(-1)).toMatchObject({ event: 'daemon.stopped', reason: 'max-tasks' });
+    expect((await runGit(user.repo, ['log', '-1', '--format=%s%n%(trailers:key=Ccx-Task,valueonly)'])).trim()).toBe('Config: read the settings file\nT-1');
   });
 
   it('ccx tasks lists a brief that no board row names as ORPHAN', async () => {

@@ -1,6 +1,6 @@
 import { removeTaskWorkspace, taskBranch } from '../../git/index.js';
-import { findTaskCommit, squashMerge } from '../../merge/index.js';
-import { readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
+import { commitSubject, findTaskCommit, squashMerge } from '../../merge/index.js';
+import { modelFor, readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { attemptInput, type Workspace } from './attempt-step.js';
 import type { Ending } from './finish.js';
@@ -32,13 +32,15 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
   worker.status.phase = 'merge';
   let { commitBody, resolveUsed } = context;
   let waitingOn = '';
+  let subject: string | null = null;
   for (;;) {
     const landed = await findTaskCommit(host.repo, integration, id);
     if (landed !== null) return merged(worker, context, landed.sha);
     // The repository's own .handoff.md gets its CURRENT STATE section rewritten in the squash commit.
     const summary = await readSummary(worker.runFolder(context.attempt));
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
-    const outcome = await host.mergeSerially(() => squashMerge(host.repo, { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides }));
+    subject ??= await subjectFor(worker, context, commitBody);
+    const outcome = await host.mergeSerially(() => squashMerge(host.repo, { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides, subject: subject ?? undefined }));
     host.audit.write('merge.checked', { task: id, attempt: context.attempt, clean: outcome.status !== 'conflict', base: integration, conflicts: outcome.status === 'conflict' ? outcome.files.length : null });
     if (outcome.status === 'merged') return merged(worker, context, outcome.sha);
     if (outcome.status === 'waiting') {
@@ -73,6 +75,17 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
     commitBody = resolved.commitBody === '' ? commitBody : resolved.commitBody;
     worker.status.phase = 'merge';
   }
+}
+
+/** config.yaml commit_subject, worked out once per merge (`agent` asks the implementer, read-only). */
+function subjectFor(worker: TaskWorker, context: MergeContext, body: string): Promise<string> {
+  const { host } = worker;
+  const agent = host.agents().implementer;
+  const { model, effort } = modelFor(context.rung, agent.type, 'implementer');
+  return commitSubject(host.config.commitSubject, {
+    agent, model, effort, repo: host.repo, integration: host.config.integration, id: worker.id, title: worker.row.title, body,
+    runDir: worker.runFolder(context.attempt), stateDir: host.paths.stateDir, signal: worker.controller.signal,
+  });
 }
 
 async function merged(worker: TaskWorker, context: MergeContext, sha: string): Promise<Ending> {

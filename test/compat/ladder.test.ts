@@ -1,10 +1,11 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeArgs } from '../../src/agents/claude/args.js';
 import { codexArgs } from '../../src/agents/codex/args.js';
 import { loadLadder, modelFor, rungFor } from '../../src/loop/index.js';
 import { runCli } from '../helpers/cli.js';
+import { SCRIPTED_AGENT } from '../helpers/loop.js';
 import { FIXTURES, loopUser } from './loop-state.js';
 
 describe('a model ladder as ccx-loop accepts it', () => {
@@ -45,5 +46,19 @@ describe('a model ladder as ccx-loop accepts it', () => {
     expect(listed.exitCode).toBe(1);
     expect(JSON.parse(listed.stdout)).toEqual({ problems: [{ line: 7, column: 1, level: 'file', task: null, message }] });
     expect(await readFile(user.board)).toEqual(boardBefore);
+  });
+
+  it('the daemon dispatches nothing while model-ladder.json is bad, and STATUS.md names the problem', async () => {
+    const user = await loopUser({ extra: { 'model-ladder.json': 'ladders/model-ladder.invalid.json' } });
+    const agent = `{type: command, argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SCRIPTED_AGENT)}]}`;
+    await writeFile(join(user.stateDir, 'config.yaml'), [`repo: ${JSON.stringify(user.repo)}`, 'integration: main', 'agents:', `  implementer: ${agent}`, `  reviewer: ${agent}`, ''].join('\n'));
+    const before = await readFile(user.board);
+    const run = await runCli(['daemon', '--once'], { cwd: user.repo, env: user.env, timeoutMs: 60_000 });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await readFile(user.board)).toEqual(before);
+    const status = await readFile(join(user.stateDir, 'STATUS.md'), 'utf8');
+    expect(status).toContain('BOARD.md:7:1: model-ladder.json:4:120: tiers[0].codex.effort must be one of none, minimal, low, medium, high, xhigh');
+    expect(status).toContain('BOARD.md cannot be read as a whole: running tasks go on, nothing new starts until it is fixed.');
+    expect(await readFile(join(user.stateDir, 'audit.jsonl'), 'utf8')).not.toContain('task.dispatched');
   });
 });

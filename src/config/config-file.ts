@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, parseDocument, type Node } from 'yaml';
 import { CcxError, errnoCode } from '../errors.js';
 import { LineIndex } from '../text/line-index.js';
-import { commitSubjectProblem, DEFAULT_COMMIT_SUBJECT } from '../merge/subject.js';
 
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const AGENT_TYPES = ['claude', 'codex', 'command'] as const;
+/** `commit_subject`: a template of `{id}` and `{title}`, or `agent` (the implementer words it). */
+export const DEFAULT_COMMIT_SUBJECT = '{id}: {title}';
+export const AGENT_COMMIT_SUBJECT = 'agent';
 
 export type AgentConfig =
   | { type: 'claude'; permissionMode?: string; allowedTools?: string[]; maxTurns?: number }
@@ -94,6 +96,16 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       commitSubject: subject as string,
     },
   };
+}
+
+/** What is wrong with a commit_subject value, or null. */
+export function commitSubjectProblem(value: string): string | null {
+  if (value === AGENT_COMMIT_SUBJECT) return null;
+  if (!value.includes('{title}')) return `commit_subject must contain {title} (such as "{id}: {title}" or "{title}"), or be agent, but it is ${JSON.stringify(value)}.`;
+  const unknown = /\{(?!id\}|title\})[^}]*\}/.exec(value);
+  if (unknown !== null) return `commit_subject knows only {id} and {title}, but it has ${unknown[0]}.`;
+  if (/[\r\n]/.test(value)) return 'commit_subject must be one line.';
+  return null;
 }
 
 function readAgents(value: unknown, fail: (message: string) => void): RepoConfig['agents'] {

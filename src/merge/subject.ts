@@ -5,9 +5,9 @@ import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { git, type GitRepo } from '../git/run.js';
 import { squashSubject } from './message.js';
 
-/** config.yaml `commit_subject`: a template of `{id}` and `{title}`, or `agent`. */
-export const DEFAULT_COMMIT_SUBJECT = '{id}: {title}';
-export const AGENT_COMMIT_SUBJECT = 'agent';
+import { AGENT_COMMIT_SUBJECT, DEFAULT_COMMIT_SUBJECT } from '../config/config-file.js';
+
+export { AGENT_COMMIT_SUBJECT, DEFAULT_COMMIT_SUBJECT, commitSubjectProblem } from '../config/config-file.js';
 /** The subjects the agent is shown, newest first (ccx-loop mirrors the repository's recent style). */
 export const SUBJECT_HISTORY = 20;
 /** CCX_PHASE of the subject turn, so a command agent can tell it from the others. */
@@ -20,16 +20,6 @@ const SUBJECT_TURN_MS = 5 * 60_000;
 export function renderSubject(template: string, id: string, title: string): string {
   const line = title.replace(/\s*[\r\n]+\s*/g, ' ').trim();
   return template.replace(/\{(id|title)\}/g, (_, name: string) => (name === 'id' ? id : line)).trim();
-}
-
-/** What is wrong with a commit_subject value, or null. */
-export function commitSubjectProblem(value: string): string | null {
-  if (value === AGENT_COMMIT_SUBJECT) return null;
-  if (!value.includes('{title}')) return `commit_subject must contain {title} (such as "{id}: {title}" or "{title}"), or be agent, but it is ${JSON.stringify(value)}.`;
-  const unknown = /\{(?!id\}|title\})[^}]*\}/.exec(value);
-  if (unknown !== null) return `commit_subject knows only {id} and {title}, but it has ${unknown[0]}.`;
-  if (/[\r\n]/.test(value)) return 'commit_subject must be one line.';
-  return null;
 }
 
 export interface AgentSubjectInput {

@@ -17,6 +17,16 @@ async function reviewedBy(answers: string[], task: Partial<AttemptTask> = {}) {
 }
 
 describe('verdicts as reviewers really write them', () => {
+  it('reads the codex review schema answer ccx-loop reads, every field', async () => {
+    const { fixture } = await reviewedBy(['schema-needs-attention.json'], { loops: 1 });
+    const result = await fixture.run();
+    expect(result).toMatchObject({
+      exit: 'cycle-cap',
+      unresolved: [{ severity: 'high', title: 'Last line dropped', file: 'src/config/read.ts', lineStart: 12, lineEnd: 14, confidence: 0.9, recommendation: 'Keep the remainder after the last newline.' }],
+      nextSteps: ['Fix the split', 'Add a test without a trailing newline'],
+    });
+  });
+
   it('reads a verdict inside a fenced ```json block after prose', async () => {
     const { fixture } = await reviewedBy(['fenced-needs-attention.md', 'fenced-approve.md']);
     const result = await fixture.run();

@@ -11,4 +11,4 @@ export { formatProblem } from './format.js';
 export { withPathspecProblems, type PathspecValidator } from './pathspecs.js';
 export { BOARD_TEMPLATE } from './template.js';
 export { directionOf } from './direction.js';
-export { rowProblem, skipRows, withLadderProblems } from './skip-rows.js';
+export { rowProblem, skipRows, withLadderFileProblems, withLadderProblems } from './skip-rows.js';

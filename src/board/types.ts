@@ -17,7 +17,10 @@ export const DEFAULT_LOOPS = 2;
 export const DEFAULT_MAX_CYCLES = 100;
 export const DEFAULT_MIN_SEVERITY: Severity = 'low';
 export const DEFAULT_MIN_CONFIDENCE = 0;
-export const DEFAULT_MODEL_START = 'default';
+/** ccx-loop's per-task worker mode; null is its default worker (ccx's loop or forever). */
+export const WORKER_MODES = ['duet', 'conductor'] as const;
+/** `model_start: auto` (as ccx-loop writes it) means the ladder's default_start, like no model_start. */
+export const MODEL_START_AUTO = 'auto';
 export const MAX_LOOPS = 100;
 export const MAX_CYCLES_LIMIT = 1000;
 /** A title is one line of a commit subject and a table: longer text belongs in the brief. */
@@ -49,6 +52,7 @@ export const ROW_FIELDS = [
   'priority',
   'depends_on',
   'mode',
+  'worker_mode',
   'loops',
   'max_cycles',
   'min_severity',
@@ -88,7 +92,8 @@ export interface TaskRow {
   maxCycles: number;
   minSeverity: Severity;
   minConfidence: number;
-  modelStart: string;
+  /** The starting rung's alias; null: the ladder's default_start (absent or `auto`). */
+  modelStart: string | null;
   maxCostUsd: number | null;
   codexFirst: boolean;
   attempts: number;

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CcxError, errnoCode } from '../errors.js';
 
@@ -56,4 +56,21 @@ async function listNames(folder: string): Promise<string[]> {
 
 export function briefPathFor(tasksFolder: string, number: number): string {
   return join(tasksFolder, `T-${number}.md`);
+}
+
+/**
+ * Briefs in STATE_DIR/tasks/ whose id is on no board row and in no archive (ccx-loop's ORPHAN): a
+ * row deleted by hand, or a brief written for a row never added. Sorted by number.
+ */
+export async function orphanBriefs(folders: { tasks: string; archive: string }, idsOnBoard: ReadonlySet<string>): Promise<string[]> {
+  const archived = new Set<string>();
+  for (const name of await listNames(folders.archive)) {
+    if (!name.endsWith('.md')) continue;
+    const text = await readFile(join(folders.archive, name), 'utf8').catch(() => '');
+    for (const match of text.matchAll(/\bid:\s*["']?(T-[1-9][0-9]*)\b/g)) archived.add(match[1] ?? '');
+  }
+  return (await listNames(folders.tasks))
+    .map((name) => /^(T-[1-9][0-9]*)\.md$/.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined && !idsOnBoard.has(id) && !archived.has(id))
+    .sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
 }

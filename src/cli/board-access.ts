@@ -1,20 +1,33 @@
-import { withLadderProblems, withPathspecProblems, type ParsedBoard } from '../board/index.js';
-import { loadLadder } from '../loop/ladder/load.js';
+import { withLadderFileProblems, withLadderProblems, withPathspecProblems, type ParsedBoard } from '../board/index.js';
+import { readLadder } from '../loop/ladder/load.js';
+import { BUILT_IN_LADDER } from '../loop/ladder/built-in.js';
+import type { Ladder } from '../loop/types.js';
 import { BoardStore } from '../board/store/board-store.js';
 import { CcxError } from '../errors.js';
 import type { RepoContext } from './context.js';
 import { gitPathspecValidator } from './pathspec-validator.js';
 
-export function boardStore(context: RepoContext): BoardStore {
-  return new BoardStore({ board: context.paths.board, lock: context.paths.boardLock }, { rowCache: context.paths.boardRowCache });
+/** `cache: false` reads without writing the row cache (`ccx daemon --dry-run` writes nothing). */
+export function boardStore(context: RepoContext, options: { cache?: boolean } = {}): BoardStore {
+  return new BoardStore({ board: context.paths.board, lock: context.paths.boardLock }, options.cache === false ? {} : { rowCache: context.paths.boardRowCache });
 }
 
 /** The board as a command shows it: read, parsed, and every scope checked by git. */
 export async function readBoardForCommand(context: RepoContext): Promise<ParsedBoard> {
-  const read = await boardStore(context).read();
+  return (await readBoardAndLadder(context)).board;
+}
+
+/**
+ * The board and the model ladder it runs on. A model-ladder.json that does not load is reported as
+ * problems of the board (which is then not valid), with the built-in ladder standing in.
+ */
+export async function readBoardAndLadder(context: RepoContext, options: { cache?: boolean } = {}): Promise<{ board: ParsedBoard; ladder: Ladder }> {
+  const read = await boardStore(context, options).read();
   if (read.kind === 'ok') {
-    const ladder = await loadLadder(context.paths.ladder);
-    return withLadderProblems(await withPathspecProblems(read.board, gitPathspecValidator(context.repo)), ladder.tiers.map((tier) => tier.alias));
+    const reading = await readLadder(context.paths.ladder);
+    const scoped = await withPathspecProblems(read.board, gitPathspecValidator(context.repo));
+    if (!('ladder' in reading)) return { board: withLadderFileProblems(scoped, 'model-ladder.json', reading.problems), ladder: BUILT_IN_LADDER };
+    return { board: withLadderProblems(scoped, reading.ladder.tiers.map((tier) => tier.alias)), ladder: reading.ladder };
   }
   if (read.kind === 'missing') throw new CcxError('NOT_INITIALISED', read.message, { hint: 'Run `ccx init` in the repository.' });
   if (read.kind === 'empty') {

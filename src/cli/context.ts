@@ -16,7 +16,7 @@ export interface RepoContext {
 export async function repoContext(io: CliIO, repoPath = io.cwd): Promise<RepoContext> {
   const env = readEnv(io.env);
   const repo = await openRepo(repoPath);
-  const stateDir = await stateDirFor(repo, env);
+  const stateDir = await stateDirFor(repo, env, undefined, (notice) => io.stderr(`ccx: ${notice}\n`));
   return { env, repo, paths: statePaths(stateDir) };
 }
 

@@ -6,6 +6,9 @@ import { LineIndex } from '../text/line-index.js';
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
 export const AGENT_TYPES = ['claude', 'codex', 'command'] as const;
+/** `commit_subject`: a template of `{id}` and `{title}`, or `agent` (the implementer words it). */
+export const DEFAULT_COMMIT_SUBJECT = '{id}: {title}';
+export const AGENT_COMMIT_SUBJECT = 'agent';
 
 export type AgentConfig =
   | { type: 'claude'; permissionMode?: string; allowedTools?: string[]; maxTurns?: number }
@@ -21,6 +24,8 @@ export interface RepoConfig {
   test: string | null;
   maxAttempts: number;
   agents: { implementer: AgentConfig; reviewer: AgentConfig };
+  /** The squash commit's subject: a template of {id} and {title}, or `agent` (default "{id}: {title}"). */
+  commitSubject: string;
 }
 
 export interface ConfigProblem {
@@ -29,7 +34,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents'];
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject'];
 
 /** Reads and checks config.yaml; a bad one throws CONFIG_INVALID listing every problem with its line:column. */
 export async function loadConfig(path: string): Promise<RepoConfig> {
@@ -74,6 +79,9 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const maxAttempts = wholeNumber(value('max_attempts'), DEFAULT_MAX_ATTEMPTS, 1, 100, (message) => fail(node('max_attempts'), `max_attempts ${message}`));
   const test = value('test');
   if (test !== undefined && test !== null && (typeof test !== 'string' || test.trim() === '')) fail(node('test'), 'test must be a command line such as `npm test`, or left out.');
+  const subject = value('commit_subject') ?? DEFAULT_COMMIT_SUBJECT;
+  const subjectProblem = typeof subject === 'string' ? commitSubjectProblem(subject) : `commit_subject must be text such as "{id}: {title}", "{title}" or agent, but it is ${JSON.stringify(subject)}.`;
+  if (subjectProblem !== null) fail(node('commit_subject'), subjectProblem);
   const agentsValue = value('agents') ?? {};
   const agents = readAgents(agentsValue, (message) => fail(node('agents'), message));
   if (problems.length > 0) return { problems };
@@ -85,8 +93,19 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       test: typeof test === 'string' ? test : null,
       maxAttempts,
       agents,
+      commitSubject: subject as string,
     },
   };
+}
+
+/** What is wrong with a commit_subject value, or null. */
+export function commitSubjectProblem(value: string): string | null {
+  if (value === AGENT_COMMIT_SUBJECT) return null;
+  if (!value.includes('{title}')) return `commit_subject must contain {title} (such as "{id}: {title}" or "{title}"), or be agent, but it is ${JSON.stringify(value)}.`;
+  const unknown = /\{(?!id\}|title\})[^}]*\}/.exec(value);
+  if (unknown !== null) return `commit_subject knows only {id} and {title}, but it has ${unknown[0]}.`;
+  if (/[\r\n]/.test(value)) return 'commit_subject must be one line.';
+  return null;
 }
 
 function readAgents(value: unknown, fail: (message: string) => void): RepoConfig['agents'] {

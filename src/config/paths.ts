@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { originUrl } from '../git/repo.js';
 import type { GitRepo } from '../git/run.js';
 import type { CcxEnv } from './env.js';
+import { legacyRepoKey, moveLegacyStateDir, repoKeyFor } from './repo-key.js';
 
 export interface PlatformInfo {
   platform: NodeJS.Platform;
@@ -25,15 +24,16 @@ export function dataRoot(env: Pick<CcxEnv, 'dataHome'>, platform: PlatformInfo =
   return join(platform.home, '.local', 'share', 'ccx');
 }
 
-/** `<basename>-<first 7 hex of sha256>` of the origin URL, else of the repository's real path. */
-export function repoKey(repoRoot: string, origin: string | null): string {
-  const real = realpathSync(repoRoot);
-  const digest = createHash('sha256').update(origin ?? real).digest('hex').slice(0, 7);
-  return `${basename(real)}-${digest}`;
-}
-
-export async function stateDirFor(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'>, platform?: PlatformInfo): Promise<string> {
-  return join(dataRoot(env, platform), repoKey(repo.root, await originUrl(repo)));
+/**
+ * The repository's STATE_DIR: `<data root>/<repo-key>`, the key as ccx-loop derives it. One left
+ * under ccx's older key is moved there once; `onNotice` hears about it.
+ */
+export async function stateDirFor(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'>, platform?: PlatformInfo, onNotice?: (message: string) => void): Promise<string> {
+  const root = dataRoot(env, platform);
+  const current = join(root, await repoKeyFor(repo));
+  const moved = await moveLegacyStateDir(join(root, legacyRepoKey(repo.root, await originUrl(repo))), current);
+  if (moved.notice !== null) onNotice?.(moved.notice);
+  return moved.dir;
 }
 
 /** Where each file of a STATE_DIR lives (SPEC 2). */

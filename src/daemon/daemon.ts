@@ -15,6 +15,10 @@ export interface DaemonOptions {
   once: boolean;
   /** Serve only this STATE_DIR (`--repo`). */
   onlyStateDir?: string;
+  /** Stop dispatching after this many merges, and exit once running work has ended (`--max-tasks`). */
+  maxTasks?: number;
+  /** Every task's starting rung for this run (`--start-tier <alias>`); absent: each row's own. */
+  startTier?: string;
   /** How long an agent group gets between TERM and KILL (default 3 s, so a cancel ends within 5 s). */
   agentKillGraceMs?: number;
   log?: Logger;
@@ -28,6 +32,7 @@ export class Daemon {
   readonly runtimes = new Map<string, RepoRuntime>();
   readonly services: DaemonServices;
   private stopping = false;
+  private merges = 0;
   private stoppedAt: string | undefined;
   private rootWatch: FolderWatch | null = null;
   private lock: DaemonLock | null = null;
@@ -64,6 +69,11 @@ export class Daemon {
         repos: [],
       }),
       passed: () => this.checkOnce(),
+      startTier: options.startTier ?? null,
+      dispatchClosed: () => options.maxTasks !== undefined && this.merges >= options.maxTasks,
+      taskMerged: () => {
+        this.merges += 1;
+      },
     };
   }
 
@@ -161,7 +171,17 @@ export class Daemon {
   }
 
   private checkOnce(): void {
-    if (!this.options.once || this.stopping) return;
+    if (this.stopping) return;
+    if (this.services.dispatchClosed()) {
+      const runtimes = [...this.runtimes.values()];
+      setImmediate(() => {
+        if (this.stopping || runtimes.some((runtime) => runtime.workers.size > 0)) return;
+        this.services.log.info({ merges: this.merges }, 'merged as many tasks as --max-tasks allows');
+        void this.stop('max-tasks');
+      });
+      return;
+    }
+    if (!this.options.once) return;
     const runtimes = [...this.runtimes.values()];
     // `passed` runs at the end of a pass: that pass is still counted as running, so look again next tick.
     setImmediate(() => {

@@ -19,6 +19,7 @@ export type { LoopMode, Severity };
 /** One rung of the model ladder (SPEC 6.7). */
 export interface LadderRung {
   alias: string;
+  /** `effort` '': not given, so claude uses its own default. */
   claude: { model: string; effort: string };
   /** `effort` absent: the rung's claude effort (codex spells max as xhigh; its adapter maps it). */
   codex: { model: string; effort?: string };
@@ -136,6 +137,8 @@ export interface VerdictRecord {
 export type AttemptExit =
   | 'approved'
   | 'filtered-clean'
+  /** forever mode only: nothing at or above the filter, but the reviewer did not approve (never merged). */
+  | 'filtered-unapproved'
   | 'stuck'
   | 'cycle-cap'
   | 'test-failed'

@@ -9,6 +9,8 @@ export interface SquashMessageInput {
   /** What the merge summarises (cycles, verdicts, skipped findings); may be empty. */
   body: string;
   trailers?: Readonly<Record<string, string>>;
+  /** The subject line (config.yaml commit_subject); absent: `T-<n>: <title>`. */
+  subject?: string;
 }
 
 /** `T-<n>: <title>`: the subject of a task's squash commit. */
@@ -30,6 +32,7 @@ export function squashMessage(input: SquashMessageInput): string {
     lines.push(`${key}: ${value.replace(/\s*[\r\n]+\s*/g, ' ').trim()}`);
   }
   const body = input.body.replace(/\s+$/, '');
-  const parts = [squashSubject(input.id, input.title), ...(body === '' ? [] : [body]), lines.join('\n')];
+  const subject = input.subject?.replace(/\s*[\r\n]+\s*/g, ' ').trim() || squashSubject(input.id, input.title);
+  const parts = [subject, ...(body === '' ? [] : [body]), lines.join('\n')];
   return `${parts.join('\n\n')}\n`;
 }

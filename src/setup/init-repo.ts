@@ -37,9 +37,9 @@ export async function initRepository(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'
     });
   }
   await requireBranch(repo, integration);
-  const paths = statePaths(await stateDirFor(repo, env));
-  const created: string[] = [];
   const notes: string[] = [];
+  const paths = statePaths(await stateDirFor(repo, env, undefined, (notice) => notes.push(notice)));
+  const created: string[] = [];
   for (const folder of [paths.stateDir, paths.tasks, paths.runs, paths.worktrees]) await ensureDir(folder);
   const board = await ensureBoard(paths.board);
   if (board !== null) created.push(board);

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseBoard } from '../board/parse/parser.js';
+import { withLadderFileProblems } from '../board/skip-rows.js';
+import { readLadder } from '../loop/ladder/load.js';
+import { openRepo } from '../git/repo.js';
+import { scopeMeaningNotices, type ScopeMeaningNotice } from '../git/scope/default-meaning.js';
 import type { BoardProblem } from '../board/types.js';
 import { readBoardRecovering } from '../board/store/read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
@@ -25,8 +29,11 @@ export interface StatusReport {
 export async function repoReport(stateDir: string, repoPath: string, daemon: DaemonRecord | null): Promise<StatusReport['repos'][number]> {
   const live = daemon === null ? null : await readLive(stateDir);
   const read = await readBoardRecovering(join(stateDir, 'BOARD.md'));
-  const board = read.kind === 'ok' ? parseBoard(read.bytes) : null;
+  const parsed = read.kind === 'ok' ? parseBoard(read.bytes) : null;
+  const ladder = parsed === null ? null : await readLadder(join(stateDir, 'model-ladder.json'));
+  const board = parsed === null || ladder === null || 'ladder' in ladder ? parsed : withLadderFileProblems(parsed, 'model-ladder.json', ladder.problems);
   const problems: BoardProblem[] = board?.problems ?? [{ line: 1, column: 1, level: 'file', task: null, message: read.kind === 'unreadable' ? read.reason : `BOARD.md is ${read.kind}` }];
+  const notices = board === null || !board.valid ? [] : await noticesFor(repoPath, board.rows);
   const running = new Map((live?.repo.running ?? []).map((task) => [task.id, task]));
   const waiting = new Map((live?.repo.queue ?? []).map((task) => [task.id, task.reason]));
   const paused = live?.daemon.paused ?? [];
@@ -47,9 +54,19 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
         commit: row.commit,
         ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note }),
         ...(waiting.has(row.id) ? { waiting: waiting.get(row.id) } : {}),
+        ...(notices.some((notice) => notice.task === row.id) ? { notices: notices.filter((notice) => notice.task === row.id).map((notice) => notice.message) } : {}),
       };
     }),
   };
+}
+
+/** Scopes that mean something else than in ccx-loop; none when the repository cannot be opened. */
+async function noticesFor(repoPath: string, rows: Parameters<typeof scopeMeaningNotices>[1]): Promise<ScopeMeaningNotice[]> {
+  try {
+    return await scopeMeaningNotices(await openRepo(repoPath), rows);
+  } catch {
+    return [];
+  }
 }
 
 async function readLive(stateDir: string): Promise<{ daemon: { paused: Array<{ agent: string; until: string }> }; repo: RepoStatus } | null> {

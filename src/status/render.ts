@@ -27,6 +27,9 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   if (problems.length > 0) {
     lines.push('', '## Problems', '', repo.board.valid ? 'The rows below are skipped until fixed; everything else goes on.' : 'BOARD.md cannot be read as a whole: running tasks go on, nothing new starts until it is fixed.', '', ...problems);
   }
+  if ((repo.notices ?? []).length > 0) {
+    lines.push('', '## Notices', '', 'Not problems: these rows run as written, but their scope means something else than it did in ccx-loop.', '', ...(repo.notices ?? []).map((notice) => `- BOARD.md:${notice.line}:${notice.column}: ${notice.message}`));
+  }
   if (repo.orphans.worktrees.length > 0 || repo.orphans.branches.length > 0) {
     lines.push('', '## Left over', '', 'These belong to no task on the board; `ccx clean` removes them.', '', ...repo.orphans.worktrees.map((path) => `- worktree ${path}`), ...repo.orphans.branches.map((branch) => `- branch ${branch}`));
   }

@@ -40,6 +40,8 @@ export interface RepoStatus {
   /** The last finished tasks, newest first. */
   finished: FinishedTaskStatus[];
   orphans: { worktrees: string[]; branches: string[] };
+  /** Rows whose scope means something else than it did in ccx-loop (a notice, not a problem). */
+  notices?: Array<{ line: number; column: number; task: string; message: string }>;
 }
 
 export interface DaemonStatus {

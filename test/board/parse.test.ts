@@ -149,7 +149,7 @@ describe('problems with one row (that row is skipped, the others go on)', () => 
     const parsed = parseBoard(board('- id: T-7\n  title: " spaced "\n  status: review\n  scope: src/**\n  depends_on: T-7x\n'));
     expect(parsed.rows).toEqual([]);
     const good = parseBoard(board('- id: T-7\n  title: Add it\n  status: review\n  scope: src/**\n  mode: duet\n  loops: 3\n  codex_first: true\n'));
-    expect(good.rows[0]).toMatchObject({ id: 'T-7', number: 7, status: 'running', statusAsWritten: 'review', scope: { include: ['src/**'], exclude: [] }, mode: 'duet', loops: 3, codexFirst: true, priority: 'normal', maxCycles: 100, minSeverity: 'low', modelStart: 'default', position: { line: 10, column: 3 } });
+    expect(good.rows[0]).toMatchObject({ id: 'T-7', number: 7, status: 'running', statusAsWritten: 'review', scope: { include: ['src/**'], exclude: [] }, mode: 'duet', loops: 3, codexFirst: true, priority: 'normal', maxCycles: 100, minSeverity: 'low', modelStart: null, position: { line: 10, column: 3 } });
   });
 });
 

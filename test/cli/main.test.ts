@@ -46,7 +46,7 @@ describe('ccx command line', () => {
     const env = await isolatedEnv();
     const result = await runCli(['where'], { cwd: repo, env });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout.trim()).toMatch(new RegExp(`^${escapeRegExp(join(env.CCX_DATA_HOME, 'ccx-git-'))}[A-Za-z0-9]+-[0-9a-f]{7}$`));
+    expect(result.stdout.trim()).toMatch(new RegExp(`^${escapeRegExp(join(env.CCX_DATA_HOME, 'ccx-git-'))}[a-z0-9]+-local-[0-9a-f]{7}$`));
   });
 
   it('refuses to run outside a git repository, saying what to do', async () => {

@@ -28,11 +28,12 @@ describe('runAttempt: turns that do not finish', () => {
     expect(await readFile(join(f.input.runDir, 'c1-implement.err'), 'utf8')).toBe('scripted-agent: crashing, as the scenario says\n');
   });
 
-  it('error: a reviewer answer that is neither verdict JSON nor a STATUS line is a failed turn', async () => {
-    const f = await loopFixture({ scenario: 'garbage' });
+  it('a reviewer answer that is neither verdict JSON nor a STATUS line is retried once, then one medium review-output-malformed finding', async () => {
+    const f = await loopFixture({ scenario: 'garbage', task: { loops: 1 } });
     const result = await f.run();
-    expect(result.exit).toBe('error');
-    expect(result.message.replace(f.input.runDir, '<run>')).toMatchInlineSnapshot(`"The review turn of cycle 1 (command) gave no usable verdict: its answer is neither the verdict JSON nor a first line "STATUS: DONE" / "STATUS: ISSUES_FOUND"; its first line is "}}} this is not a verdict {{{". Its output is next to <run>/c1-review.verdict.json."`);
+    expect(result).toMatchObject({ exit: 'cycle-cap', cycles: 1, unresolved: [{ severity: 'medium', title: 'review-output-malformed' }] });
+    expect(result.unresolved[0]?.recommendation).toMatchInlineSnapshot(`"What was wrong: its answer is neither the verdict JSON nor a first line "STATUS: DONE" / "STATUS: ISSUES_FOUND"; its first line is "}}} this is not a verdict {{{"."`);
+    expect(f.eventsOf('turn.started').filter((event) => event.role === 'reviewer')).toHaveLength(2);
   });
 
   it('a plain STATUS: ISSUES_FOUND answer is one high finding; STATUS: DONE approves', async () => {

@@ -55,7 +55,7 @@ describe('the model ladder', () => {
     `);
   });
 
-  it('rejects a bad effort, unknown fields, an empty list, a missing default and bad JSON', async () => {
+  it('rejects a bad effort, unknown fields, an empty list, codex max and bad JSON', async () => {
     expect(await ladderError(JSON.stringify({ tiers: [tier('default', { claude: { model: 'opus', effort: 'ultra' }, colour: 'red' })] }))).toMatchInlineSnapshot(`
       "model-ladder.json has 2 problems:
       <state>/model-ladder.json:1:101: tiers[0]: "colour" is not a ladder field; expected "alias", "claude", "codex".
@@ -63,7 +63,7 @@ describe('the model ladder', () => {
       Fix the file (example: {"default_start": "default", "tiers": [{"alias": "default", "claude": {"model": "sonnet", "effort": "high"}, "codex": {"model": "gpt-5.5"}}]}), or remove it to use the built-in ladder."
     `);
     expect((await ladderError('{"tiers": []}')).split('\n')[1]).toBe('<state>/model-ladder.json:1:11: "tiers" must be a non-empty array of {"alias", "claude", "codex"}.');
-    expect((await ladderError(JSON.stringify({ tiers: [tier('x')] }))).split('\n')[1]).toBe('<state>/model-ladder.json:1:1: "default_start" is missing and no tier is called "default"; the aliases are x.');
+    expect((await ladderError(JSON.stringify({ tiers: [tier('x', { codex: { model: 'gpt-5.5', effort: 'max' } })] }))).split('\n')[1]).toBe('<state>/model-ladder.json:1:104: tiers[0].codex.effort must be one of none, minimal, low, medium, high, xhigh (codex has no max: its highest is xhigh), but it is "max".');
     expect((await ladderError('{"tiers": [}')).split('\n')[1]).toMatch(/^<state>\/model-ladder\.json:1:\d+: not valid JSON: /);
   });
 });

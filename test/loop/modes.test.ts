@@ -84,7 +84,7 @@ describe('runAttempt: modes', () => {
     expect(await reviewing.run()).toMatchObject({ exit: 'cycle-cap', unresolved: [{ title: 'General worry', file: '', lineStart: null, source: 'reviewer' }], nextSteps: ['look again'] });
     const invalid = await loopFixture({ agents: { reviewer: codex }, env: { FAKE_CODEX_VERDICT: JSON.stringify({ summary: 'no verdict field' }) } });
     const failed = await invalid.run();
-    expect(failed.exit).toBe('error');
-    expect(failed.message).toContain('gave no usable verdict: "verdict" must be "approve" or "needs-attention", but it is null.');
+    expect(failed.exit).toBe('cycle-cap');
+    expect(failed.unresolved).toEqual([expect.objectContaining({ title: 'review-output-malformed', recommendation: 'What was wrong: "verdict" must be "approve" or "needs-attention", but it is null.' })]);
   });
 });

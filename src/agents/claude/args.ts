@@ -23,7 +23,7 @@ export function claudeArgs(request: TurnRequest, config: ClaudeAgentConfig): str
     '--output-format', 'stream-json',
     '--verbose', // stream-json refuses to run without it
     '--model', request.model,
-    '--effort', request.effort,
+    ...(request.effort === '' ? [] : ['--effort', request.effort]), // '': the ladder leaves it to claude's default
     '--permission-mode', reviewer ? REVIEWER_PERMISSION_MODE : (config.permissionMode ?? DEFAULT_PERMISSION_MODE),
     `--allowedTools=${tools.join(',')}`,
     '--max-turns', String(config.maxTurns ?? DEFAULT_MAX_TURNS),

@@ -27,7 +27,7 @@ export function codexArgs(request: TurnRequest, files: CodexFiles): string[] {
     '--skip-git-repo-check',
     '-C', request.worktree,
     '-m', request.model,
-    '-c', `model_reasoning_effort=${JSON.stringify(effort)}`,
+    ...(effort === '' ? [] : ['-c', `model_reasoning_effort=${JSON.stringify(effort)}`]), // '': codex's own default
   ];
   if (files.schema !== undefined) args.push('--output-schema', files.schema);
   args.push('-o', files.lastMessage);

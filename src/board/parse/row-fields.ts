@@ -30,7 +30,7 @@ export class RowFields {
   constructor(
     private readonly map: YAMLMap,
     /** The row as plain JavaScript, converted once. */
-    private readonly values: Record<string, unknown>,
+    readonly values: Record<string, unknown>,
     readonly label: string,
   ) {
     for (const pair of map.items) {

@@ -5,7 +5,7 @@ import {
   DEFAULT_MIN_CONFIDENCE,
   DEFAULT_MIN_SEVERITY,
   DEFAULT_MODE,
-  DEFAULT_MODEL_START,
+  MODEL_START_AUTO,
   DEFAULT_PRIORITY,
   LEGACY_RUNNING_STATUSES,
   MAX_CYCLES_LIMIT,
@@ -15,6 +15,8 @@ import {
   PRIORITIES,
   SEVERITIES,
   TASK_STATUSES,
+  WORKER_MODES,
+  type LoopMode,
   type Scope,
   type TaskRow,
   type TaskStatus,
@@ -64,7 +66,7 @@ export function readRow(item: Node, index: number, doc: Document): RowReading {
   const title = fields.text('title', { required: true, oneLine: true, maxChars: MAX_TITLE_CHARS });
   const status = readStatus(fields);
   const scope = readScope(fields);
-  const mode = fields.choice('mode', MODES, DEFAULT_MODE);
+  const mode = readMode(fields);
   const loops = fields.integer('loops', 1, MAX_LOOPS, DEFAULT_LOOPS);
   if (mode === 'duet' && loops < 2) fields.fail('loops', `mode duet needs loops: 2 or more (two different reviewers must approve in turn), but loops is ${loops}.`);
   const row: TaskRow = {
@@ -82,7 +84,7 @@ export function readRow(item: Node, index: number, doc: Document): RowReading {
     maxCycles: fields.integer('max_cycles', 1, MAX_CYCLES_LIMIT, DEFAULT_MAX_CYCLES),
     minSeverity: fields.choice('min_severity', SEVERITIES, DEFAULT_MIN_SEVERITY),
     minConfidence: fields.decimal('min_confidence', 0, 1, DEFAULT_MIN_CONFIDENCE) ?? DEFAULT_MIN_CONFIDENCE,
-    modelStart: fields.text('model_start', { oneLine: true }) ?? DEFAULT_MODEL_START,
+    modelStart: readModelStart(fields),
     maxCostUsd: fields.decimal('max_cost_usd', 0, Number.MAX_SAFE_INTEGER, null, true),
     codexFirst: fields.flag('codex_first', false),
     attempts: fields.integer('attempts', 0, Number.MAX_SAFE_INTEGER, 0),
@@ -123,6 +125,33 @@ function readStatus(fields: RowFields): { status: TaskStatus; written: string } 
   }
   const status = (LEGACY_RUNNING_STATUSES as readonly string[]).includes(value) ? 'running' : (value as TaskStatus);
   return { status, written: value };
+}
+
+/**
+ * `mode`, or ccx-loop's `worker_mode` (null: its default worker, which is ccx's loop or forever).
+ * Both written and saying different things is a problem: ccx cannot know which one the person meant.
+ */
+function readMode(fields: RowFields): LoopMode {
+  const mode = fields.choice('mode', MODES, DEFAULT_MODE);
+  if (!Object.hasOwn(fields.values, 'worker_mode')) return mode;
+  const worker = fields.raw('worker_mode');
+  if (worker !== null && !(WORKER_MODES as readonly unknown[]).includes(worker)) {
+    fields.fail('worker_mode', `worker_mode must be null, ${WORKER_MODES.join(' or ')} (ccx-loop's worker modes), but it is ${describe(worker)}.`);
+    return mode;
+  }
+  if (!fields.has('mode')) return worker === null ? DEFAULT_MODE : (worker as LoopMode);
+  const agrees = worker === null ? mode === 'loop' || mode === 'forever' : worker === mode;
+  if (!agrees) {
+    const meant = worker === null ? 'null (a single implementer: loop or forever)' : String(worker);
+    fields.fail('worker_mode', `worker_mode says ${meant} but mode says ${mode}; keep one of them (ccx reads worker_mode as mode).`);
+  }
+  return mode;
+}
+
+/** The starting rung; null (absent or `auto`) is the ladder's default_start. */
+function readModelStart(fields: RowFields): string | null {
+  const alias = fields.text('model_start', { oneLine: true });
+  return alias === null || alias === MODEL_START_AUTO ? null : alias;
 }
 
 function readScope(fields: RowFields): Scope {

@@ -1,11 +1,20 @@
-import { readEnv } from '../../config/env.js';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/config-file.js';
+import { readEnv, type CcxEnv } from '../../config/env.js';
+import { dataRoot, statePaths } from '../../config/paths.js';
 import { Daemon } from '../../daemon/daemon.js';
+import { discoverStateDirs } from '../../daemon/runtime/discover.js';
+import { UsageError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { readLadder } from '../../loop/ladder/load.js';
+import { dryRunPlan } from '../../scheduler/dry-run.js';
+import { readBoardAndLadder } from '../board-access.js';
 import { currentServiceHost, runInServiceMode, servicePaths } from '../../service/index.js';
 import { booleanOption, stringOption, type CliIO, type Command, type OptionValues } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const daemon: Command = {
-  usage: 'ccx daemon [--once] [--repo PATH]',
+  usage: 'ccx daemon [--once] [--repo PATH] [--max-tasks M] [--start-tier auto|<alias>] [--dry-run]',
   details: `Serves every repository initialised under the data root (and any initialised later): watches
 BOARD.md, config.yaml and the inbox, dispatches pending tasks, runs the review loop, merges, and
 writes STATUS.md and audit.jsonl. One daemon per data root: a second one names the pid of the first
@@ -16,9 +25,16 @@ the next start. Exits 0 after such a stop.
 Options:
   --once        exit (0) when every task has finished, cannot be dispatched, or waits on a person
   --repo PATH   serve only this repository
+  --max-tasks M         stop dispatching after M merges (across repositories), and exit (0) once
+                        the work still running has ended
+  --start-tier T        every task's starting rung of the model ladder for this run: an alias, or
+                        auto (each row's model_start, else the ladder's default_start)
+  --dry-run             print the dispatch plan (what would start now, in which order, on which
+                        rung and in which worktree) and why each other pending task waits; start
+                        nothing, write nothing
   --service     how the installed service starts it: counts quick restarts and gives up past a
                 limit (launchd has none of its own); see \`ccx service\``,
-  options: { once: { type: 'boolean' }, repo: { type: 'string' }, service: { type: 'boolean' } },
+  options: { once: { type: 'boolean' }, repo: { type: 'string' }, service: { type: 'boolean' }, 'max-tasks': { type: 'string' }, 'start-tier': { type: 'string' }, 'dry-run': { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
     const runDaemon = () => runForeground(values, io);
@@ -30,8 +46,14 @@ Options:
 async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
   const env = readEnv(io.env);
   const repoPath = stringOption(values, 'repo');
+  const maxTasks = maxTasksOption(stringOption(values, 'max-tasks'));
   const onlyStateDir = repoPath === undefined ? undefined : (await initialisedContext(io, repoPath)).paths.stateDir;
-  const running = new Daemon({ env, once: booleanOption(values, 'once'), ...(onlyStateDir === undefined ? {} : { onlyStateDir }) });
+  const stateDirs = onlyStateDir === undefined ? await discoverStateDirs(dataRoot(env)) : [onlyStateDir];
+  const startTier = await startTierOption(stringOption(values, 'start-tier'), stateDirs);
+  if (booleanOption(values, 'dry-run')) return dryRun(io, env, stateDirs, startTier);
+  const running = new Daemon({
+    env, once: booleanOption(values, 'once'), ...(onlyStateDir === undefined ? {} : { onlyStateDir }), ...(maxTasks === undefined ? {} : { maxTasks }), ...(startTier === null ? {} : { startTier }),
+  });
   const stop = (signal: NodeJS.Signals) => void running.stop(signal);
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -41,6 +63,39 @@ async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
+  }
+  return 0;
+}
+
+function maxTasksOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(count) || count < 1) throw new UsageError(`--max-tasks must be a whole number of merges, 1 or more, but it is ${JSON.stringify(value)}.`);
+  return count;
+}
+
+/** An alias must be a rung of every served repository's ladder: a typo would silently pick nothing. */
+async function startTierOption(value: string | undefined, stateDirs: readonly string[]): Promise<string | null> {
+  if (value === undefined || value === 'auto') return null;
+  for (const stateDir of stateDirs) {
+    const reading = await readLadder(statePaths(stateDir).ladder);
+    if (!('ladder' in reading)) continue;
+    const aliases = reading.ladder.tiers.map((tier) => tier.alias);
+    if (!aliases.includes(value)) throw new UsageError(`--start-tier ${JSON.stringify(value)} is not a rung of the model ladder of ${stateDir}; its rungs are ${aliases.join(', ')} (or auto: each task's own).`);
+  }
+  return value;
+}
+
+/** The dispatch plan of every repository, from the board and git alone: nothing is started or written. */
+async function dryRun(io: CliIO, env: CcxEnv, stateDirs: readonly string[], startTier: string | null): Promise<number> {
+  io.stdout('Dry run: nothing is started and nothing is written.\n');
+  if (stateDirs.length === 0) io.stdout(`No repository is set up under ${dataRoot(env)}; run \`ccx init\` in one.\n`);
+  for (const stateDir of stateDirs) {
+    const config = await loadConfig(join(stateDir, 'config.yaml'));
+    const repo = await openRepo(config.repo);
+    const { board, ladder } = await readBoardAndLadder({ env, repo, paths: statePaths(stateDir) }, { cache: false });
+    const lines = await dryRunPlan({ stateDir, repo, config, board, ladder, startTier, maxWorkers: env.maxWorkers });
+    io.stdout(`\n${lines.join('\n')}\n`);
   }
   return 0;
 }

@@ -6,6 +6,8 @@ export const forever: Command = {
   usage: 'ccx forever [--max-cycles N] [--min-severity L] [--min-confidence N] [--commit] [--codex-first] "<task>"',
   details: `Like \`ccx loop\`, but the cycles go on until the reviewer approves, up to --max-cycles. The same
 finding in 3 reviews in a row ends it as stuck, so it never spins on a loop that cannot converge.
+A review that leaves nothing at or above the filter but does not approve ends it
+filtered-unapproved: not clean, never merged (ccx loop calls that filtered-clean and lands it).
 
 Options:
   --max-cycles N        the cap (default 100)

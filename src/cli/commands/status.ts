@@ -42,6 +42,7 @@ Options:
         io.stdout(printable(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}`) + '\n');
       }
       for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);
+      for (const task of repo.tasks) for (const notice of (task['notices'] as string[] | undefined) ?? []) io.stdout(`  notice: ${printable(notice)}\n`);
       if (daemon !== null) {
         const markdown = await readFile(join(repo.state_dir, 'STATUS.md'), 'utf8').catch(() => null);
         if (markdown !== null) io.stdout(`  (details: ${join(repo.state_dir, 'STATUS.md')})\n`);

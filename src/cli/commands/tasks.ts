@@ -1,20 +1,25 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
+import { join } from 'node:path';
+import { orphanBriefs } from '../../brief/ids.js';
 import { UsageError } from '../../errors.js';
-import { readBoardForCommand } from '../board-access.js';
+import { scopeMeaningNotices, type ScopeMeaningNotice } from '../../git/scope/default-meaning.js';
+import { readBoardAndLadder } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 import { printable } from '../../text/printable.js';
 
 export const tasks: Command = {
   usage: 'ccx tasks [--status S] [--json]',
-  details: `Reads BOARD.md and lists its rows. A row with a problem (a missing title, an unknown status,
+  details: `Reads BOARD.md and lists its rows, then every brief in tasks/ that no row names (ORPHAN, as
+ccx-loop calls it; shown without --status). A row with a problem (a missing title, an unknown status,
 a dependency cycle, a scope git rejects, …) is listed with the problem and skipped by the daemon.
 A problem with the whole file (YAML that does not parse, no ## Tasks block, …) makes ccx tasks
 print every problem with its line:column and exit 1.
 
 Options:
   --status S   only rows with this status (${TASK_STATUSES.join(', ')})
-  --json       an array of rows: every field (defaults filled in) plus "problems". When the file
+  --json       an array of rows: every field (defaults filled in) plus "problems" and "notices"
+               (a scope whose meaning differs from ccx-loop's, which is not a problem). When the file
                itself has problems: {"problems": [...]} and exit 1.`,
   options: { status: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
@@ -24,7 +29,7 @@ Options:
       throw new UsageError(`--status must be one of ${TASK_STATUSES.join(', ')}, but it is ${JSON.stringify(status)}.`);
     }
     const context = await initialisedContext(io);
-    const board = await readBoardForCommand(context);
+    const { board, ladder } = await readBoardAndLadder(context);
     const json = booleanOption(values, 'json');
     if (!board.valid) {
       const problems = board.problems.map(problemJson);
@@ -33,12 +38,17 @@ Options:
       io.stderr('BOARD.md cannot be read as a whole, so nothing new is dispatched from it until it is fixed.\n');
       return 1;
     }
-    const rows = listedRows(board).filter((row) => status === undefined || row.fields['status'] === status);
+    const rows = listedRows(board, ladder.defaultStart).filter((row) => status === undefined || row.fields['status'] === status);
+    const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: join(context.paths.stateDir, 'archive') }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
+    const orphanRows = orphans.map((id) => ({ fields: { id, status: ORPHAN, brief: `tasks/${id}.md` }, problems: [] }));
+    const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => rows.some((listed) => listed.fields['id'] === row.id)));
     if (json) {
-      io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson) })), null, 2)}\n`);
+      const noticesOf = (id: unknown) => notices.filter((notice) => notice.task === id).map(noticeJson);
+      io.stdout(`${JSON.stringify([...rows, ...orphanRows].map((row) => ({ ...row.fields, problems: row.problems.map(problemJson), notices: noticesOf(row.fields['id']) })), null, 2)}\n`);
       return 0;
     }
-    io.stdout(table(rows));
+    io.stdout(table([...rows, ...orphanRows]));
+    for (const notice of notices) io.stderr(`notice: ${context.paths.board}:${notice.line}:${notice.column}: ${printable(notice.message)}\n`);
     const rowProblems = board.problems.filter((problem) => problem.level === 'row');
     if (rowProblems.length > 0) {
       io.stderr(`${rowProblems.length} problem${rowProblems.length === 1 ? '' : 's'}: the rows concerned are skipped until fixed.\n`);
@@ -48,16 +58,19 @@ Options:
   },
 };
 
+/** ccx-loop's word for a brief in tasks/ that no board row (and no archive) names. */
+const ORPHAN = 'ORPHAN';
+
 interface ListedRow {
   fields: Record<string, unknown>;
   problems: BoardProblem[];
 }
 
 /** Every row of the block in order: valid ones with defaults filled in, skipped ones as written. */
-function listedRows(board: ParsedBoard): ListedRow[] {
+function listedRows(board: ParsedBoard, defaultStart: string): ListedRow[] {
   const valid = new Map(board.rows.map((row) => [row.id, row]));
   const seen = new Set<string>();
-  const listed: ListedRow[] = board.rows.map((row) => ({ fields: rowJson(row), problems: [] }));
+  const listed: ListedRow[] = board.rows.map((row) => ({ fields: rowJson(row, defaultStart), problems: [] }));
   for (const problem of board.problems) {
     if (problem.task !== null && valid.has(problem.task)) continue;
     const key = problem.task ?? `${problem.line}`;
@@ -71,7 +84,7 @@ function listedRows(board: ParsedBoard): ListedRow[] {
   return listed;
 }
 
-function rowJson(row: TaskRow): Record<string, unknown> {
+function rowJson(row: TaskRow, defaultStart: string): Record<string, unknown> {
   return {
     ...row.fields,
     id: row.id,
@@ -86,7 +99,7 @@ function rowJson(row: TaskRow): Record<string, unknown> {
     max_cycles: row.maxCycles,
     min_severity: row.minSeverity,
     min_confidence: row.minConfidence,
-    model_start: row.modelStart,
+    model_start: row.modelStart ?? defaultStart,
     max_cost_usd: row.maxCostUsd,
     codex_first: row.codexFirst,
     attempts: row.attempts,
@@ -103,6 +116,10 @@ function rowJson(row: TaskRow): Record<string, unknown> {
   };
 }
 
+function noticeJson(notice: ScopeMeaningNotice) {
+  return { line: notice.line, column: notice.column, message: notice.message, task: notice.task };
+}
+
 function problemJson(problem: BoardProblem) {
   return { line: problem.line, column: problem.column, message: problem.message, task: problem.task, level: problem.level };
 }
@@ -112,7 +129,7 @@ function table(rows: ListedRow[]): string {
   const lines = rows.map((row) => {
     const fields = row.fields;
     const depends = Array.isArray(fields['depends_on']) && fields['depends_on'].length > 0 ? `  (after ${(fields['depends_on'] as string[]).join(', ')})` : '';
-    const title = row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
+    const title = fields['status'] === ORPHAN ? `(a brief, ${String(fields['brief'])}, that no board row names)` : row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
     // Rows are a person's (or an agent's) text: print them, never let them drive the terminal.
     return [String(fields['id'] ?? '?'), String(fields['status'] ?? '-'), String(fields['priority'] ?? '-'), title].map((cell) => printable(cell));
   });

@@ -1,7 +1,8 @@
 import { removeTaskWorkspace } from '../../git/index.js';
 import { readSummary, repoHandoffOverride, runResolveTurn, updateHandoff, type AttemptInput, type AttemptResult } from '../../loop/index.js';
 import { CcxError } from '../../errors.js';
-import { baseMovedNote, squashMerge } from '../../merge/index.js';
+import { modelFor } from '../../loop/index.js';
+import { baseMovedNote, commitSubject, DEFAULT_COMMIT_SUBJECT, squashMerge } from '../../merge/index.js';
 
 export type Landing =
   | { status: 'merged'; sha: string; files: number; resolved: boolean }
@@ -13,13 +14,17 @@ export type Landing =
  * repository's .handoff.md CURRENT STATE rewritten. A conflict gets one resolve turn; when that
  * leaves the branch mergeable, the merge is tried once more. Merged: worktree and branch go.
  */
-export async function landTask(input: AttemptInput, integration: string, result: AttemptResult, say: (line: string) => void): Promise<Landing> {
+export async function landTask(input: AttemptInput, integration: string, result: AttemptResult, say: (line: string) => void, subjectSetting = DEFAULT_COMMIT_SUBJECT): Promise<Landing> {
   const id = input.task.id;
   const branch = `ccx/${id}`;
+  const { model, effort } = modelFor(input.rung, input.agents.implementer.type, 'implementer');
   const merge = async (body: string) => {
     const summary = await readSummary(input.runDir);
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
-    return squashMerge(input.repo, { integration, branch, id, title: input.task.title, body, overrides, base: input.base });
+    const subject = await commitSubject(subjectSetting, {
+      agent: input.agents.implementer, model, effort, repo: input.repo, integration, id, title: input.task.title, body, runDir: input.runDir, stateDir: input.stateDir, signal: input.signal,
+    });
+    return squashMerge(input.repo, { integration, branch, id, title: input.task.title, body, overrides, subject, base: input.base });
   };
   let outcome = await merge(result.commitBody);
   let resolved = false;

@@ -42,7 +42,7 @@ export async function runForeground(io: CliIO, options: ForegroundOptions): Prom
     };
     const result = await runAttempt(input);
     let landing: Landing | null = null;
-    if (options.commit && result.mergeable && !controller.signal.aborted) landing = await landTask(input, setup.integration, result, say);
+    if (options.commit && result.mergeable && !controller.signal.aborted) landing = await landTask(input, setup.integration, result, say, setup.config?.commitSubject);
     io.stdout(printable(renderReport({ id: task.id, repoRoot: setup.context.repo.root, integration: setup.integration, worktree: worktree.path, runDir: setup.runDir, testCommand, commit: options.commit, result, landing }), { multiline: true }));
     const clean = result.mergeable && (!options.commit || landing?.status === 'merged');
     return clean ? 0 : 1;

@@ -1,7 +1,8 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
 import { withPathspecProblems } from '../../board/pathspecs.js';
-import { withLadderProblems } from '../../board/skip-rows.js';
+import { withLadderFileProblems, withLadderProblems } from '../../board/skip-rows.js';
 import { gitPathspecValidator } from '../../cli/pathspec-validator.js';
+import { scopeMeaningNotices } from '../../git/scope/default-meaning.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 
 const checked = new WeakMap<RepoRuntime, { hash: string; board: ParsedBoard }>();
@@ -19,8 +20,11 @@ export async function readBoardForDaemon(runtime: RepoRuntime): Promise<ParsedBo
   }
   const cached = checked.get(runtime);
   const scoped = cached?.hash === read.board.hash ? cached.board : await withPathspecProblems(read.board, gitPathspecValidator(runtime.repo));
+  // Once per board content: a notice only informs STATUS.md, and a failing git call must not stop dispatch.
+  if (cached?.hash !== read.board.hash) runtime.notices = scoped.valid ? await scopeMeaningNotices(runtime.repo, scoped.rows).catch(() => []) : [];
   checked.set(runtime, { hash: read.board.hash, board: scoped });
-  const board = withLadderProblems(scoped, runtime.ladder.tiers.map((tier) => tier.alias));
+  const laddered = withLadderProblems(scoped, runtime.ladder.tiers.map((tier) => tier.alias));
+  const board = withLadderFileProblems(laddered, 'model-ladder.json', runtime.ladderProblems);
   const changed = board.valid !== runtime.latest.valid || problemsKey(board) !== problemsKey(runtime.latest);
   runtime.latest = { valid: board.valid, problems: board.problems, note: null };
   if (board.valid) runtime.board = board;

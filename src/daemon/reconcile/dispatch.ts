@@ -18,8 +18,9 @@ const overlapCaches = new WeakMap<RepoRuntime, OverlapCache>();
 export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, candidates: readonly Candidate[]): Promise<void> {
   const workers = [...runtime.workers.values()];
   const startable = candidates.filter((candidate) => !runtime.workers.has(candidate.row.id));
-  if (board === null || !board.valid || runtime.services.isStopping()) {
-    const why = runtime.services.isStopping() ? 'the daemon is stopping' : 'BOARD.md cannot be read as a whole (see Problems); nothing new starts until it is fixed';
+  const closed = runtime.services.dispatchClosed();
+  if (board === null || !board.valid || runtime.services.isStopping() || closed) {
+    const why = runtime.services.isStopping() ? 'the daemon is stopping' : closed ? 'the daemon was started with --max-tasks and has merged that many; nothing new starts in this run' : 'BOARD.md cannot be read as a whole (see Problems); nothing new starts until it is fixed';
     runtime.queue = (runtime.board?.rows ?? []).filter((row) => row.status === 'pending' && !runtime.workers.has(row.id)).map((row) => ({ id: row.id, title: row.title, reason: why }));
     runtime.idle = workers.every((worker) => worker.status.phase === 'waiting-merge');
     return;

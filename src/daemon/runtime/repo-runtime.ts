@@ -6,7 +6,7 @@ import { loadConfig, type AgentConfig, type RepoConfig } from '../../config/conf
 import { inboxPaths, statePaths, type StatePaths } from '../../config/paths.js';
 import { openRepo } from '../../git/repo.js';
 import type { GitRepo } from '../../git/run.js';
-import { BUILT_IN_LADDER, loadLadder, type Ladder } from '../../loop/index.js';
+import { BUILT_IN_LADDER, readLadder, type Ladder, type LadderProblem } from '../../loop/index.js';
 import type { FinishedTaskStatus, RepoStatus } from '../../status/types.js';
 import { JournalFactsCache } from '../journal/facts-cache.js';
 import type { TaskFacts } from '../journal/state.js';
@@ -35,6 +35,10 @@ export class RepoRuntime implements WorkerHost {
   audit!: AuditLog;
   configProblem: string | null = null;
   ladderProblem: string | null = null;
+  /** What is wrong with model-ladder.json, each with its line:column: the board is then not valid (nothing new starts). */
+  ladderProblems: LadderProblem[] = [];
+  /** Scopes that mean something else than in ccx-loop, for STATUS.md (worked out once per board content). */
+  notices: NonNullable<RepoStatus['notices']> = [];
   /** The last board that read as a whole, and what the latest read showed. */
   board: ParsedBoard | null = null;
   latest: { valid: boolean; problems: ParsedBoard['problems']; note: string | null } = { valid: true, problems: [], note: null };
@@ -149,7 +153,10 @@ export class RepoRuntime implements WorkerHost {
 
   async reloadLadder(): Promise<void> {
     try {
-      this.ladder = await loadLadder(this.paths.ladder);
+      const reading = await readLadder(this.paths.ladder);
+      // A bad ladder is a problem of the board (STATUS.md, ccx status): the last good one stays for running tasks.
+      if ('ladder' in reading) this.ladder = reading.ladder;
+      this.ladderProblems = 'ladder' in reading ? [] : reading.problems;
       this.ladderProblem = null;
     } catch (error) {
       this.ladderProblem = error instanceof Error ? error.message : String(error);
@@ -183,6 +190,7 @@ export class RepoRuntime implements WorkerHost {
       queue: this.queue,
       finished: this.finished,
       orphans: this.orphans,
+      notices: this.notices,
     };
   }
 

@@ -40,4 +40,10 @@ export interface DaemonServices {
   daemonStatus(): DaemonStatus;
   /** A repository finished a reconcile pass (`--once` checks whether everything is idle). */
   passed(): void;
+  /** `ccx daemon --start-tier <alias>`: every task's starting rung for this run; null: each row's own. */
+  startTier: string | null;
+  /** `ccx daemon --max-tasks M` has seen its M merges: nothing new is dispatched. */
+  dispatchClosed(): boolean;
+  /** A task of some repository was merged (counted for --max-tasks). */
+  taskMerged(): void;
 }

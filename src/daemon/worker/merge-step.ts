@@ -1,7 +1,7 @@
 import { removeTaskWorkspace, taskBranch } from '../../git/index.js';
 import { GitLockedError } from '../../git/run.js';
-import { baseMovedNote, findTaskCommit, squashMerge, type SquashMergeResult } from '../../merge/index.js';
-import { readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
+import { baseMovedNote, commitSubject, findTaskCommit, squashMerge, type SquashMergeResult } from '../../merge/index.js';
+import { modelFor, readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { attemptInput, type Workspace } from './attempt-step.js';
 import type { Ending } from './finish.js';
@@ -44,13 +44,15 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
   let { commitBody, resolveUsed } = context;
   let waitingOn = '';
   let lockRetryMs = MERGE_WAIT_RETRY_MS;
+  let subject: string | null = null;
   for (;;) {
     const landed = await findTaskCommit(host.repo, integration, id);
     if (landed !== null) return merged(worker, context, landed.sha);
     // The repository's own .handoff.md gets its CURRENT STATE section rewritten in the squash commit.
     const summary = await readSummary(worker.runFolder(context.attempt));
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
-    const input = { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides, base: context.workspace.base };
+    subject ??= await subjectFor(worker, context, commitBody);
+    const input = { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides, subject, base: context.workspace.base };
     // A git lock held past the runner's own wait makes approved work wait here, never fail or run again.
     const outcome = await host.mergeSerially(() => squashMerge(host.repo, input)).catch((error: unknown) => {
       if (error instanceof GitLockedError) return { status: 'locked' as const, lock: error.lock };
@@ -93,6 +95,17 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
     commitBody = resolved.commitBody === '' ? commitBody : resolved.commitBody;
     worker.status.phase = 'merge';
   }
+}
+
+/** config.yaml commit_subject, worked out once per merge (`agent` asks the implementer, read-only). */
+function subjectFor(worker: TaskWorker, context: MergeContext, body: string): Promise<string> {
+  const { host } = worker;
+  const agent = host.agents().implementer;
+  const { model, effort } = modelFor(context.rung, agent.type, 'implementer');
+  return commitSubject(host.config.commitSubject, {
+    agent, model, effort, repo: host.repo, integration: host.config.integration, id: worker.id, title: worker.row.title, body,
+    runDir: worker.runFolder(context.attempt), stateDir: host.paths.stateDir, signal: worker.controller.signal,
+  });
 }
 
 function mergeWait(outcome: Extract<SquashMergeResult, { status: 'waiting' }>, integration: string): MergeWait {

@@ -14,7 +14,7 @@ export async function runTask(worker: TaskWorker): Promise<Ending | null> {
   const { host, row } = worker;
   if (worker.start === 'retry') await appendJournal(worker.journal, { type: 'retry' });
   const facts = await worker.facts();
-  return continueTask(worker, Math.max(row.attempts, facts.attempt) + 1, rungFor(host.ladder, row.modelStart));
+  return continueTask(worker, Math.max(row.attempts, facts.attempt) + 1, rungFor(host.ladder, host.services.startTier ?? row.modelStart));
 }
 
 /** A task the previous daemon left under way: its agents reaped, then on from the last completed turn (SPEC 12). */

@@ -85,6 +85,7 @@ export class TaskWorker {
     try {
       const ending = this.start === 'resume' ? await resumeTask(this) : await runTask(this);
       if (ending !== null) await finish(this, ending);
+      if (ending?.status === 'merged') this.host.services.taskMerged();
     } catch (error) {
       const stop = this.stopReason();
       if (stop === 'shutdown') return;

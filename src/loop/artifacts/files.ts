@@ -10,7 +10,7 @@ export type ArtifactKind = 'prompt.md' | 'out' | 'err' | 'verdict.json' | 'log';
  * c1-implement.out, c1-test.log, c1-review.verdict.json, c2-fix.prompt.md… A turn run again after
  * a usage limit keeps its prompt file and writes `c1-review.try2.out`.
  */
-export function artifactName(cycle: number, phase: LoopPhase, kind: ArtifactKind, attemptTry = 1): string {
+export function artifactName(cycle: number, phase: LoopPhase | 'review-retry', kind: ArtifactKind, attemptTry = 1): string {
   return `c${cycle}-${phase}${attemptTry > 1 ? `.try${attemptTry}` : ''}.${kind}`;
 }
 

@@ -30,7 +30,7 @@ export type ReviewDecision = {
 
 /**
  * SPEC 6.4 after a review: clean (nothing in scope left, ccx's checks clean) ends the attempt
- * approved or filtered-clean (duet: only the second clean review in a row, by the other agent, of
+ * approved or filtered-clean (forever: filtered-unapproved unless it approved; duet: only the second clean review in a row, by the other agent, of
  * an unchanged head); the same finding in STUCK_REVIEWS consecutive reviews is stuck; the last
  * cycle ends it with the most specific reason (out-of-scope, test-failed, else cycle-cap);
  * otherwise the findings go to a fix turn.
@@ -43,6 +43,10 @@ export function decideAfterReview(facts: ReviewFacts): ReviewDecision {
   const exit = (exitReason: AttemptExit, message: string, duet = facts.duet, stuck: string | null = null): ReviewDecision => ({ keyHistory, duet, stuck, next: 'exit', exit: exitReason, message, unresolved: clean ? [] : unresolved });
   let duet: AttemptCheckpoint['duet'] = { approvedBy: null, approvedHead: null };
   if (clean) {
+    if (facts.mode === 'forever' && facts.verdict !== 'approve') {
+      // forever runs until the reviewer approves: as in ccx-loop, a filter alone never ends it clean.
+      return exit('filtered-unapproved', `The reviewer (${facts.reviewer}) left nothing at or above the filter in ${of} but did not approve; forever mode merges only an approval.`);
+    }
     const how = facts.verdict === 'approve' ? 'approved' : 'filtered-clean';
     const said = facts.verdict === 'approve' ? `The reviewer (${facts.reviewer}) approved in ${of}` : `The reviewer (${facts.reviewer}) left nothing at or above the filter in ${of}, though it did not approve`;
     if (facts.mode !== 'duet') return exit(how, `${said}.`);

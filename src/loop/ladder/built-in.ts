@@ -11,5 +11,7 @@ export const BUILT_IN_LADDER: Ladder = {
   ],
 };
 
-/** What claude's --effort accepts; codex gets the same names (its adapter spells max as xhigh). */
-export const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+/** What claude's --effort accepts; absent, the CLI's own default. */
+export const CLAUDE_EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+/** What codex's model_reasoning_effort accepts (ccx-loop's ladders use these); absent, the rung's claude effort. */
+export const CODEX_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;

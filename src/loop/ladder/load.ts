@@ -2,14 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { CcxError, errnoCode } from '../../errors.js';
 import { LineIndex } from '../../text/line-index.js';
-import { BUILT_IN_LADDER, EFFORTS } from './built-in.js';
+import { BUILT_IN_LADDER, CLAUDE_EFFORTS, CODEX_EFFORTS } from './built-in.js';
 import type { Ladder, LadderRung } from '../types.js';
 
-interface Problem {
+export interface LadderProblem {
   line: number;
   column: number;
   message: string;
 }
+type Problem = LadderProblem;
+
+/** The ladder in force, or what is wrong with model-ladder.json (each problem with its line:column). */
+export type LadderReading = { ladder: Ladder } | { path: string; problems: LadderProblem[] };
 
 /**
  * STATE_DIR/model-ladder.json when it exists, else the built-in ladder. A file that does not
@@ -17,19 +21,28 @@ interface Problem {
  * line:column and field.
  */
 export async function loadLadder(path: string): Promise<Ladder> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return BUILT_IN_LADDER;
-    throw new CcxError('LADDER_INVALID', `${path} cannot be read (${errnoCode(error) ?? String(error)}).`, { hint: 'Make it a readable file, or remove it to use the built-in ladder.' });
-  }
-  const parsed = parseLadder(text);
+  const parsed = await readLadder(path);
   if ('ladder' in parsed) return parsed.ladder;
+  if (parsed.problems.length === 1 && parsed.problems[0]?.line === 0) {
+    throw new CcxError('LADDER_INVALID', `${path} ${parsed.problems[0].message}.`, { hint: 'Make it a readable file, or remove it to use the built-in ladder.' });
+  }
   const lines = parsed.problems.map((problem) => `${path}:${problem.line}:${problem.column}: ${problem.message}`);
   throw new CcxError('LADDER_INVALID', `model-ladder.json has ${parsed.problems.length === 1 ? 'a problem' : `${parsed.problems.length} problems`}:\n${lines.join('\n')}`, {
     hint: 'Fix the file (example: {"default_start": "default", "tiers": [{"alias": "default", "claude": {"model": "sonnet", "effort": "high"}, "codex": {"model": "gpt-5.5"}}]}), or remove it to use the built-in ladder.',
   });
+}
+
+/** loadLadder's reading without the throw, for commands that report a bad ladder as a board problem. */
+export async function readLadder(path: string): Promise<LadderReading> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { ladder: BUILT_IN_LADDER };
+    return { path, problems: [{ line: 0, column: 0, message: `cannot be read (${errnoCode(error) ?? String(error)})` }] };
+  }
+  const parsed = parseLadder(text);
+  return 'ladder' in parsed ? parsed : { path, problems: parsed.problems };
 }
 
 export function parseLadder(text: string): { ladder: Ladder } | { problems: Problem[] } {
@@ -62,7 +75,8 @@ export function parseLadder(text: string): { ladder: Ladder } | { problems: Prob
     });
   }
   const startNode = root.get('default_start', true) as Node | undefined;
-  const start = startNode === undefined ? 'default' : startNode.toJSON();
+  // As ccx-loop reads it: no default_start means the `default` rung, else the lowest one.
+  const start = startNode === undefined ? (tiers.some((rung) => rung.alias === 'default') ? 'default' : (tiers[0]?.alias ?? 'default')) : startNode.toJSON();
   if (typeof start !== 'string' || start === '') problems.push(at(startNode, '"default_start" must be the alias of one of the tiers.'));
   else if (tiers.length > 0 && !tiers.some((rung) => rung.alias === start)) {
     const known = [...new Set(tiers.map((rung) => rung.alias))].join(', ');
@@ -82,16 +96,17 @@ function readRung(node: Node, where: string, fail: Fail): LadderRung | null {
   unknownKeys(node, ['alias', 'claude', 'codex'], where, fail);
   const alias = node.get('alias');
   if (typeof alias !== 'string' || alias.trim() === '') fail(node.get('alias', true) as Node ?? node, `${where}.alias must be a non-empty string.`);
-  const claude = readModel(node, 'claude', where, true, fail);
-  const codex = readModel(node, 'codex', where, false, fail);
+  const claude = readModel(node, 'claude', where, CLAUDE_EFFORTS, fail);
+  const codex = readModel(node, 'codex', where, CODEX_EFFORTS, fail);
   if (typeof alias !== 'string' || alias.trim() === '' || claude === null || codex === null) return null;
   return { alias, claude: { model: claude.model, effort: claude.effort ?? '' }, codex };
 }
 
-function readModel(rung: YAMLMap, agent: 'claude' | 'codex', where: string, needsEffort: boolean, fail: Fail): { model: string; effort?: string } | null {
+/** `effort` may be left out: claude then uses its CLI's default, codex the rung's claude effort. */
+function readModel(rung: YAMLMap, agent: 'claude' | 'codex', where: string, efforts: readonly string[], fail: Fail): { model: string; effort?: string } | null {
   const node = rung.get(agent, true) as Node | undefined;
   if (!isMap(node)) {
-    fail(node ?? rung, `${where}.${agent} is missing: it must be an object {"model": …${needsEffort ? ', "effort": …' : ''}}.`);
+    fail(node ?? rung, `${where}.${agent} is missing: it must be an object {"model": …} (with an optional "effort").`);
     return null;
   }
   unknownKeys(node, ['model', 'effort'], `${where}.${agent}`, fail);
@@ -102,8 +117,9 @@ function readModel(rung: YAMLMap, agent: 'claude' | 'codex', where: string, need
     fail(node.get('model', true) as Node ?? node, `${where}.${agent}.model is missing: name the model, such as ${agent === 'claude' ? '"sonnet"' : '"gpt-5.5"'}.`);
     ok = false;
   }
-  if (effort === undefined ? needsEffort : typeof effort !== 'string' || !(EFFORTS as readonly string[]).includes(effort)) {
-    fail(node.get('effort', true) as Node ?? node, `${where}.${agent}.effort must be one of ${EFFORTS.join(', ')}, but it is ${JSON.stringify(effort ?? null)}.`);
+  if (effort !== undefined && (typeof effort !== 'string' || !efforts.includes(effort))) {
+    const hint = agent === 'codex' && effort === 'max' ? ' (codex has no max: its highest is xhigh)' : '';
+    fail(node.get('effort', true) as Node ?? node, `${where}.${agent}.effort must be one of ${efforts.join(', ')}${hint}, but it is ${JSON.stringify(effort)}.`);
     ok = false;
   }
   if (!ok) return null;

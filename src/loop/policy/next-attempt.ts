@@ -31,6 +31,7 @@ export type AttemptDecision =
  * |-----------------------------------|--------------------------------------------------------|
  * | approved, filtered-clean + mergeable | merge                                              |
  * | approved, filtered-clean, not mergeable | blocked (cannot happen from the engine; kept safe) |
+ * | filtered-unapproved (forever)     | blocked (never merged; a person decides)              |
  * | stuck, attempts left, a rung above | retry one rung up                                     |
  * | stuck on the top rung             | blocked (a stronger model is not available)           |
  * | cycle-cap, attempts left          | retry on the same rung                                 |
@@ -47,6 +48,8 @@ export function decideNextAttempt(input: AttemptPolicyInput): AttemptDecision {
     case 'approved':
     case 'filtered-clean':
       return input.mergeable ? { action: 'merge' } : finish('blocked', 'the review was clean but the branch is not mergeable (tests, scope or open findings)');
+    case 'filtered-unapproved':
+      return finish('blocked', 'the reviewer did not approve, though every finding it gave was under the filter');
     case 'stuck': {
       if (lastAttempt) return finish('blocked', `stuck on attempt ${input.attempt} of ${input.maxAttempts}`);
       const above = rungAbove(input.ladder, input.rung);

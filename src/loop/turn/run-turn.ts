@@ -16,6 +16,8 @@ export interface TurnSpec {
   phase: LoopPhase;
   prompt: string;
   outputSchema?: object;
+  /** The turn run again for a malformed review: its artifacts are named apart from the first one's. */
+  retry?: boolean;
 }
 
 /**
@@ -31,7 +33,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   const { model, effort } = modelFor(input.rung, adapter.type, spec.role);
   const keep = spec.role === 'implementer' && input.task.mode !== 'conductor';
   const promptBytes = Buffer.byteLength(spec.prompt, 'utf8');
-  await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'prompt.md'), spec.prompt);
+  const named = spec.retry === true && spec.phase === 'review' ? 'review-retry' : spec.phase;
+  await writeArtifact(input.runDir, artifactName(cycle, named, 'prompt.md'), spec.prompt);
   const scratchDir = join(input.runDir, '.scratch');
   await ensureDirNoFollow(stateDirOfRun(input.runDir), scratchDir);
   let stallsInARow = 0;
@@ -61,8 +64,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
     input.hooks.onProcessGroup?.(null);
     stallsInARow = ran.kind === 'stalled' ? stallsInARow + 1 : 0;
     const outcome = stallsInARow >= MAX_STALLS_IN_A_ROW ? stalledTooOften(ran, stallsInARow) : ran;
-    await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'out', attemptTry), outcome.stdout);
-    if (outcome.stderr !== '') await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'err', attemptTry), outcome.stderr);
+    await writeArtifact(input.runDir, artifactName(cycle, named, 'out', attemptTry), outcome.stdout);
+    if (outcome.stderr !== '') await writeArtifact(input.runDir, artifactName(cycle, named, 'err', attemptTry), outcome.stderr);
     const outputBytes = Buffer.byteLength(outcome.stdout, 'utf8');
     state.costUsd += outcome.costUsd ?? 0;
     state.tokens = addTokens(state.tokens, outcome.tokens);

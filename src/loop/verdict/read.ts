@@ -7,8 +7,8 @@ export interface ReviewAnswer {
   summary: string;
   findings: Finding[];
   nextSteps: string[];
-  /** How it was read: structured output, JSON text, or a `STATUS:` line. */
-  form: 'structured' | 'json' | 'status-line';
+  /** How it was read: structured output, JSON text, a fenced ```json block, or a `STATUS:` line; malformed: not at all (twice). */
+  form: 'structured' | 'json' | 'fenced' | 'status-line' | 'malformed';
 }
 
 export type ReadVerdict = { ok: true; answer: ReviewAnswer } | { ok: false; problem: string };
@@ -18,10 +18,13 @@ export const STATUS_LINE_SEVERITY = 'high';
 /** A finding that gives no confidence is taken as the reviewer's full confidence. */
 export const DEFAULT_CONFIDENCE = 1;
 
+/** A ```json block (as ccx-loop's Claude reviewer answers); the last one when there are several. */
+const FENCED_JSON = /^[ \t]*```json[ \t]*\r?\n([\s\S]*?)^[ \t]*```[ \t]*$/gm;
+
 /**
- * A review turn's answer (SPEC 6): the structured output or JSON text, validated here since codex
- * does not; else the first non-empty line `STATUS: DONE` / `STATUS: ISSUES_FOUND`. Anything else
- * is a failed turn, and `problem` says what was wrong.
+ * A review turn's answer (SPEC 6): the structured output or JSON text (bare, or in a fenced ```json
+ * block), validated here since codex does not; else the first non-empty line `STATUS: DONE` /
+ * `STATUS: ISSUES_FOUND`. Anything else is malformed, and `problem` says what was wrong.
  */
 export function readVerdict(outcome: Pick<TurnOutcome, 'structured' | 'text'>): ReadVerdict {
   if (isObject(outcome.structured)) return validateVerdict(outcome.structured, 'structured');
@@ -34,6 +37,16 @@ export function readVerdict(outcome: Pick<TurnOutcome, 'structured' | 'text'>): 
       return { ok: false, problem: `its answer starts like JSON but does not parse (${(error as Error).message})` };
     }
     return validateVerdict(parsed, 'json');
+  }
+  const fenced = [...text.matchAll(FENCED_JSON)].at(-1)?.[1];
+  if (fenced !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fenced);
+    } catch (error) {
+      return { ok: false, problem: `its \`\`\`json block does not parse (${(error as Error).message})` };
+    }
+    return validateVerdict(parsed, 'fenced');
   }
   const lines = text.split('\n');
   const first = (lines.find((line) => line.trim() !== '') ?? '').trim();
@@ -58,7 +71,7 @@ export function readVerdict(outcome: Pick<TurnOutcome, 'structured' | 'text'>): 
   return { ok: true, answer: { verdict: 'needs-attention', summary: '', findings: [finding], nextSteps: [], form: 'status-line' } };
 }
 
-function validateVerdict(value: unknown, form: 'structured' | 'json'): ReadVerdict {
+function validateVerdict(value: unknown, form: 'structured' | 'json' | 'fenced'): ReadVerdict {
   if (!isObject(value)) return { ok: false, problem: 'its JSON answer is not an object' };
   const verdict = value['verdict'];
   if (verdict !== 'approve' && verdict !== 'needs-attention') {
@@ -110,4 +123,25 @@ function line(value: unknown): number | null | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** ccx-loop's name for a review that could not be read: one medium finding, so the loop goes on. */
+export const MALFORMED_REVIEW_TITLE = 'review-output-malformed';
+
+/**
+ * The finding a review becomes when its answer cannot be read even after one retry. Its key (file,
+ * title, body) stays the same from review to review, so three in a row are stuck.
+ */
+export function malformedReviewFinding(problem: string): Finding {
+  return {
+    severity: 'medium',
+    title: MALFORMED_REVIEW_TITLE,
+    body: 'The reviewer\'s answer could not be read as the verdict JSON, even after one retry, so this review did not approve.',
+    file: '',
+    lineStart: null,
+    lineEnd: null,
+    confidence: DEFAULT_CONFIDENCE,
+    recommendation: `What was wrong: ${problem}.`,
+    source: 'reviewer',
+  };
 }

@@ -17,7 +17,8 @@ export interface GroupRunOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   killGraceMs?: number;
-  onSpawn?: (group: { pgid: number; token: string }) => void;
+  /** The process runs; `input` is written only once what this returns settles (a daemon journals the group durably first). */
+  onSpawn?: (group: { pgid: number; token: string }) => unknown;
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
 }
@@ -83,10 +84,13 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     child.stdout.setEncoding('utf8').on('data', (text: string) => stdout.push(text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => stderr.push(text));
     child.stdin.on('error', () => undefined); // EPIPE: it exited without reading; its exit says why
-    child.stdin.end(options.input);
 
     child.once('spawn', () => {
-      if (child.pid !== undefined) options.onSpawn?.({ pgid: child.pid, token });
+      const recorded = child.pid === undefined ? undefined : options.onSpawn?.({ pgid: child.pid, token });
+      // An agent gets its prompt only once its group is recorded: it cannot start work a crash would leave unrecorded.
+      void Promise.resolve(recorded)
+        .catch(() => undefined)
+        .then(() => child.stdin.end(options.input));
     });
     child.on('error', (error) => {
       if (child.pid !== undefined) return; // a failed kill of a running child: its exit follows

@@ -1,9 +1,10 @@
-import { removeTaskWorkspace, taskBranch } from '../../git/index.js';
+import { taskBranch } from '../../git/index.js';
 import { findTaskCommit, squashMerge } from '../../merge/index.js';
 import { readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
+import { git } from '../../git/run.js';
 import { appendJournal } from '../journal/journal.js';
 import { attemptInput, type Workspace } from './attempt-step.js';
-import type { Ending } from './finish.js';
+import { removeMergedWorkspace, type Ending } from './finish.js';
 import type { TaskWorker } from './task-worker.js';
 
 /** How often a merge that waits for the person's checkout looks again. */
@@ -31,30 +32,48 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
   const integration = host.config.integration;
   worker.status.phase = 'merge';
   let { commitBody, resolveUsed } = context;
-  let waitingOn = '';
+  // A wait journalled before a restart goes on: merge.waiting is not written again, merge.resumed is when it ends.
+  const journalled = (await worker.facts()).wait;
+  let waitingOn = journalled?.note ?? '';
+  let waitStarted = journalled === null ? null : Date.parse(journalled.since);
+  const resumed = (reason: string) => {
+    if (waitStarted === null) return;
+    host.audit.write('merge.resumed', { task: id, attempt: context.attempt, branch: integration, reason, waited_ms: Math.max(0, Date.now() - waitStarted) });
+    waitStarted = null;
+    waitingOn = '';
+  };
   for (;;) {
     const landed = await findTaskCommit(host.repo, integration, id);
-    if (landed !== null) return merged(worker, context, landed.sha);
+    if (landed !== null && (await landedAfter(worker, landed.sha, context.workspace.base))) {
+      resumed(journalled?.reason ?? 'dirty-checkout');
+      return merged(worker, context, landed.sha);
+    }
     // The repository's own .handoff.md gets its CURRENT STATE section rewritten in the squash commit.
     const summary = await readSummary(worker.runFolder(context.attempt));
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
     const outcome = await host.mergeSerially(() => squashMerge(host.repo, { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides }));
     host.audit.write('merge.checked', { task: id, attempt: context.attempt, clean: outcome.status !== 'conflict', base: integration, conflicts: outcome.status === 'conflict' ? outcome.files.length : null });
-    if (outcome.status === 'merged') return merged(worker, context, outcome.sha);
+    if (outcome.status === 'merged') {
+      resumed('dirty-checkout');
+      return merged(worker, context, outcome.sha);
+    }
     if (outcome.status === 'waiting') {
-      const note = `waiting: commit or stash ${outcome.files.join(', ')} in ${outcome.checkout}`;
+      const note = `commit or stash ${outcome.files.join(', ')} in ${outcome.checkout}`;
       if (note !== waitingOn) {
+        const first = waitingOn === '';
         waitingOn = note;
-        await appendJournal(worker.journal, { type: 'merge-waiting', checkout: outcome.checkout, files: outcome.files });
-        host.audit.write('merge.waiting', { task: id, attempt: context.attempt, branch: integration, reason: note, files: outcome.files });
+        waitStarted ??= Date.now();
+        await appendJournal(worker.journal, { type: 'merge-waiting', reason: 'dirty-checkout', note, checkout: outcome.checkout, files: outcome.files });
+        if (first) host.audit.write('merge.waiting', { task: id, attempt: context.attempt, branch: integration, reason: `dirty-checkout: ${note}`, files: outcome.files });
+        host.requestReconcile();
       }
       worker.status.phase = 'waiting-merge';
-      worker.status.note = note;
-      host.requestReconcile();
+      worker.status.note = `waiting: dirty-checkout — ${note}`;
       await sleep(MERGE_WAIT_RETRY_MS, worker.controller.signal);
       continue;
     }
     worker.status.note = null;
+    resumed('dirty-checkout');
     const files = outcome.files;
     if (resolveUsed) {
       host.audit.write('merge.conflict', { task: id, attempt: context.attempt, files, resolve: false });
@@ -65,8 +84,9 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
     resolveUsed = true;
     worker.status.phase = 'resolve';
     const resolved = await runResolveTurn({ ...(await attemptInput(worker, context.attempt, context.rung, context.workspace)), integration, conflicts: files });
-    await appendJournal(worker.journal, { type: 'resolved', head: resolved.head, mergeable: resolved.mergeable });
+    // A resolve turn stopped by a cancel or the daemon's shutdown is not journalled as used: after a restart it runs again.
     if (resolved.exit === 'cancelled') throw worker.controller.signal.reason ?? new Error('cancelled');
+    await appendJournal(worker.journal, { type: 'resolved', head: resolved.head, mergeable: resolved.mergeable });
     if (!resolved.mergeable) {
       return { status: 'blocked', exitStatus: 'conflict', error: `the resolve turn did not leave a mergeable branch (${resolved.message}); conflicting files: ${files.join(', ')}`, cycles: context.cycles };
     }
@@ -79,9 +99,18 @@ async function merged(worker: TaskWorker, context: MergeContext, sha: string): P
   const { host, id } = worker;
   await appendJournal(worker.journal, { type: 'merged', sha });
   host.audit.write('merge.done', { task: id, attempt: context.attempt, sha, branch: host.config.integration });
-  await removeTaskWorkspace(host.repo, { id, path: context.workspace.worktree });
+  await removeMergedWorkspace(host.repo, host.audit, worker.journal, id, context.workspace.worktree);
   worker.status.note = null;
   return { status: 'merged', exitStatus: context.exit, error: null, commit: sha, removedWorkspace: true, cycles: context.cycles };
+}
+
+/**
+ * Whether a commit that carries this task's id landed after this run's base: a commit of an old run
+ * of a reused id (already in the base) is not this run's merge.
+ */
+async function landedAfter(worker: TaskWorker, sha: string, base: string): Promise<boolean> {
+  const result = await git(worker.host.repo, ['merge-base', '--is-ancestor', sha, base], { cwd: worker.host.repo.root, readOnly: true, allowExitCodes: [1] });
+  return result.exitCode !== 0;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -87,6 +87,7 @@ export class TaskWorker {
       if (ending !== null) await finish(this, ending);
     } catch (error) {
       const stop = this.stopReason();
+      // The daemon is stopping: the task stays running on the board and resumes on the next start.
       if (stop === 'shutdown') return;
       const ending: Ending = stop === 'cancel'
         ? { status: 'cancelled', exitStatus: 'cancelled', error: null }

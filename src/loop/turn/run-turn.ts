@@ -53,7 +53,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       onSpawn: (group) => input.hooks.onProcessGroup?.(group),
       onProgress: (line) => engine.emit({ type: 'turn.progress', cycle, role: spec.role, line }),
     });
-    input.hooks.onProcessGroup?.(null);
+    await input.hooks.onProcessGroup?.(null);
     await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'out', attemptTry), outcome.stdout);
     if (outcome.stderr !== '') await writeArtifact(input.runDir, artifactName(cycle, spec.phase, 'err', attemptTry), outcome.stderr);
     const outputBytes = Buffer.byteLength(outcome.stdout, 'utf8');

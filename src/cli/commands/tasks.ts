@@ -1,5 +1,8 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
+import type { WaitingTaskStatus } from '../../status/types.js';
+import { describeTaskWait, taskWaits } from '../../status/waits.js';
 import { readBoardForCommand } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
@@ -32,7 +35,12 @@ Options:
       io.stderr('BOARD.md cannot be read as a whole, so nothing new is dispatched from it until it is fixed.\n');
       return 1;
     }
+    const waits = await taskWaits(context.paths.stateDir, await liveWaits(context.paths.statusJson));
     const rows = listedRows(board).filter((row) => status === undefined || row.fields['status'] === status);
+    for (const row of rows) {
+      const wait = waits.get(String(row.fields['id']));
+      if (wait !== undefined && row.fields['status'] === 'running') row.fields['waiting'] = describeTaskWait(wait);
+    }
     if (json) {
       io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson) })), null, 2)}\n`);
       return 0;
@@ -111,10 +119,21 @@ function table(rows: ListedRow[]): string {
   const lines = rows.map((row) => {
     const fields = row.fields;
     const depends = Array.isArray(fields['depends_on']) && fields['depends_on'].length > 0 ? `  (after ${(fields['depends_on'] as string[]).join(', ')})` : '';
-    const title = row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
+    const waiting = typeof fields['waiting'] === 'string' ? `  — ${fields['waiting']}` : '';
+    const title = row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}${waiting}`;
     return [String(fields['id'] ?? '?'), String(fields['status'] ?? '-'), String(fields['priority'] ?? '-'), title];
   });
   const widths = [0, 1, 2].map((column) => Math.max(...[['ID', 'STATUS', 'PRIORITY'], ...lines].map((line) => (line[column] ?? '').length)));
   const format = (line: string[]) => `${line.slice(0, 3).map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}  ${line[3] ?? ''}`.trimEnd();
   return `${[format(['ID', 'STATUS', 'PRIORITY', 'TITLE']), ...lines.map(format)].join('\n')}\n`;
+}
+
+/** The board-busy waits the running daemon last wrote to status.json (none when it does not run). */
+async function liveWaits(statusJson: string): Promise<WaitingTaskStatus[]> {
+  try {
+    const live = JSON.parse(await readFile(statusJson, 'utf8')) as { daemon?: { stoppedAt?: string }; repo?: { waiting?: WaitingTaskStatus[] } };
+    return live.daemon?.stoppedAt === undefined ? (live.repo?.waiting ?? []) : [];
+  } catch {
+    return [];
+  }
 }

@@ -22,7 +22,7 @@ export interface TaskFacts {
   wait: { reason: MergeWaitReason; note: string; checkout: string | null; files: string[]; since: string } | null;
   /** The merged task's worktree and branch were removed. */
   workspaceRemoved: boolean;
-  finished: { status: TaskStatus; exitStatus: string; error: string | null; cycles: number | null; commit: string | null } | null;
+  finished: { status: TaskStatus; exitStatus: string; error: string | null; cycles: number | null; commit: string | null; at?: string } | null;
   /** task.finished went to the audit log for this end. */
   announced: boolean;
   /** The last attempt was stopped by the daemon's shutdown (it resumes; it was not cancelled). */
@@ -112,7 +112,7 @@ function apply(facts: TaskFacts, record: JournalRecord): void {
       break;
     case 'finished':
       facts.phase = 'finished';
-      facts.finished = { status: record.status, exitStatus: record.exitStatus, error: record.error, cycles: record.cycles ?? null, commit: record.commit ?? null };
+      facts.finished = { status: record.status, exitStatus: record.exitStatus, error: record.error, cycles: record.cycles ?? null, commit: record.commit ?? null, at: record.at };
       if (record.fields !== undefined) facts.board = { ...facts.board, ...record.fields };
       facts.liveGroups = [];
       facts.wait = null;

@@ -92,6 +92,8 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
         const journal = journalPath(runtime.paths.runs, row.id);
         await appendJournal(journal, { type: 'board', fields: decision.fields });
         await appendJournal(journal, { type: 'board-shown', fields: decision.fields });
+        // ccx's own bookkeeping of the end still has to land beside the person's status: the next pass writes it.
+        runtime.request('board');
         break;
       }
       case 'resume':
@@ -105,7 +107,7 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
       case 'none':
         break;
     }
-    if (decision.kind !== 'write-back') runtime.clearUnwritten(row.id);
+    if (decision.kind !== 'write-back' && decision.kind !== 'accept') runtime.clearUnwritten(row.id);
   }
   runtime.foreign = foreign;
   if (writeBack.length > 0) await writeBackRows(runtime, writeBack);

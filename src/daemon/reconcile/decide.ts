@@ -39,6 +39,8 @@ export function decide(row: TaskRow, facts: TaskFacts, workerActive: boolean): D
   if (facts.phase === 'active') {
     // ccx never writes `cancelled` while a task runs: on its row it is a person's cancel, whatever else the buffer held.
     if (row.status === 'cancelled') return { kind: 'cancel' };
+    // Set back to draft before ccx's `running` landed: not ready after all, so the run stops like a cancel.
+    if (row.status === 'draft' && personMoved(row, facts)) return { kind: 'cancel' };
     if (!workerActive) return { kind: 'resume' };
     return differs(row, facts.board) && !personMoved(row, facts) ? { kind: 'write-back', fields: facts.board } : { kind: 'none' };
   }

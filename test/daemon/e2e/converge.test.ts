@@ -97,6 +97,23 @@ describe('a stopped or killed daemon converges on restart', () => {
     expect(await daemon.exited()).toBe(0);
   });
 
+  it('daemon --once does not return while the merged transition waits behind an Emacs lock, and writes it once the lock goes', { timeout: 90_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'one', delayMs: 1_500 }] });
+    const daemon = startDaemon(target, ['--once']);
+    await waitFor('T-1 to show running', async () => (await target.row('T-1'))?.status === 'running', 30_000, daemon);
+    const lock = join(target.paths.stateDir, '.#BOARD.md');
+    await symlink('person@host.1234:1700000000', lock);
+    const journal = join(target.paths.runs, 'T-1', 'journal.jsonl');
+    await waitFor('the journal to say T-1 finished', async () => (await readFile(journal, 'utf8')).includes('"type":"finished"'), 60_000, daemon);
+    await waitFor('STATUS.md to show the transition waiting', async () => (await readFile(target.paths.status, 'utf8').catch(() => '')).includes('T-1 one: waiting: board-busy — the transition to merged is journalled'), 10_000, daemon);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(daemon.child.exitCode, 'daemon --once returned with the transition unwritten').toBe(null);
+    expect((await target.row('T-1'))?.status).toBe('running');
+    await rm(lock);
+    expect(await daemon.exited(30_000), daemon.output()).toBe(0);
+    await expectMergedOnce(target);
+  });
+
   it('daemon --once that returns with a merge waiting for a dirty checkout leaves it shown as a wait, with or without a daemon', { timeout: 90_000 }, async () => {
     const target = await world({ files: { 'data.txt': 'original\n' }, tasks: [{ id: 'T-1', title: 'change data', writes: { 'data.txt': 'changed by T-1\n' } }] });
     await writeFile(join(target.repo, 'data.txt'), 'my uncommitted edit\n');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseBoard } from '../../src/board/parse/parser.js';
 import type { TaskRow } from '../../src/board/types.js';
 import { decide } from '../../src/daemon/reconcile/decide.js';
-import { emptyFacts, type TaskFacts } from '../../src/daemon/journal/state.js';
+import { emptyFacts, foldJournal, type TaskFacts } from '../../src/daemon/journal/state.js';
+import type { JournalRecord } from '../../src/daemon/journal/records.js';
 
 function row(fields: string): TaskRow {
   const board = parseBoard(`## Tasks\n\n\`\`\`yaml\n- id: T-1\n  title: t\n${fields}\`\`\`\n`);
@@ -81,5 +82,24 @@ describe('what the daemon does about a row (board intent against journal facts)'
     const old = { ...merged, row: row('  status: pending\n') };
     const reused = parseBoard('## Tasks\n\n```yaml\n- id: T-1\n  title: something new\n  status: pending\n```\n').rows[0];
     expect(reused && decide(reused, old, false).kind).toBe('new-run');
+  });
+
+  it('after a retry, a row that still shows pending (ccx\'s running not landed yet) is written back, not taken as the person\'s', () => {
+    const at = '2026-01-01T00:00:00Z';
+    const pending = row('  status: pending\n');
+    const finishedFields = { status: 'blocked', attempts: 1, exit_status: 'stuck', finished_at: at } as const;
+    const records: JournalRecord[] = [
+      { type: 'dispatched', at, attempt: 1, rung: 'default', worktree: '/w/T-1', branch: 'ccx/T-1', base: 'b', row: pending },
+      { type: 'board', at, fields: runningFields },
+      { type: 'board-shown', at, fields: runningFields },
+      { type: 'finished', at, status: 'blocked', exitStatus: 'stuck', error: null, fields: finishedFields },
+      { type: 'board-shown', at, fields: finishedFields },
+      { type: 'retry', at },
+      { type: 'dispatched', at, attempt: 2, rung: 'default', worktree: '/w/T-1', branch: 'ccx/T-1', base: 'b', row: pending },
+      { type: 'board', at, fields: { ...runningFields, attempts: 2 } },
+    ];
+    const retried = foldJournal(records);
+    const shown = row('  status: pending\n  attempts: 1\n  worktree: /w/T-1\n  branch: ccx/T-1\n  started_at: "2026-01-01T00:00:00Z"\n  exit_status: stuck\n  finished_at: "2026-01-01T00:00:00Z"\n');
+    expect(decide(shown, retried, true)).toEqual({ kind: 'write-back', fields: retried.board });
   });
 });

@@ -58,6 +58,8 @@ function apply(facts: TaskFacts, record: JournalRecord): void {
       Object.assign(facts, { phase: 'active', attempt: record.attempt, rung: record.rung, row: record.row ?? facts.row, worktree: record.worktree, branch: record.branch, base: record.base, checkpoint: null, lastAttempt: null, finished: null });
       facts.merge = { state: 'none', resolveUsed: false };
       Object.assign(facts, { wait: null, workspaceRemoved: false, announced: false, interrupted: false });
+      // The board showed the row as dispatched (a person's retry included): moves are judged from there.
+      if (record.row !== undefined) facts.shown = { ...facts.shown, status: record.row.status };
       break;
     case 'board':
       facts.board = { ...facts.board, ...record.fields };
@@ -124,6 +126,7 @@ function apply(facts: TaskFacts, record: JournalRecord): void {
       facts.announced = true;
       break;
     case 'retry':
+      facts.shown = { ...facts.shown, status: 'pending' };
       facts.phase = 'none';
       facts.finished = null;
       facts.announced = false;

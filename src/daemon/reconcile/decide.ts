@@ -83,7 +83,7 @@ export function personMoved(row: TaskRow, facts: TaskFacts): boolean {
   return !differs(row, bookkeeping);
 }
 
-/** What the board last showed of ccx's fields; before any ccx write landed, the row as dispatched. */
+/** What the board last showed of ccx's fields (the fold starts it from the row as dispatched, and a retry). */
 export function shownBaseline(facts: TaskFacts): OwnedFields {
   const dispatchedStatus = facts.row === null ? {} : { status: facts.row.status };
   return { ...dispatchedStatus, ...facts.shown };

@@ -16,8 +16,8 @@ export interface StatusReport {
     board: { valid: boolean; problems: Array<{ line: number; column: number; message: string; task: string | null }> };
     paused_until: string | null;
     tasks: Array<Record<string, unknown>>;
-    /** Rows that show running with no ccx run (another tool's), when the daemon runs. */
-    foreign: Array<{ id: string; reason: string }>;
+    /** Rows that show running with no ccx run (another tool's), when the daemon runs and there are any. */
+    foreign?: Array<{ id: string; reason: string }>;
   }>;
 }
 
@@ -40,7 +40,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
     state_dir: stateDir,
     board: { valid: board?.valid ?? false, problems: problems.map(({ line, column, message, task }) => ({ line, column, message, task })) },
     paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
-    foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })),
+    ...((live?.repo.foreign ?? []).length === 0 ? {} : { foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })) }),
     tasks: (board?.rows ?? []).map((row) => {
       const live = running.get(row.id);
       return {

@@ -41,7 +41,7 @@ Options:
         const detail = waiting ?? (task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '');
         io.stdout(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}\n`);
       }
-      for (const task of repo.foreign) io.stdout(`  ${task.id.padEnd(6)} not ccx's: ${task.reason}\n`);
+      for (const task of repo.foreign ?? []) io.stdout(`  ${task.id.padEnd(6)} not ccx's: ${task.reason}\n`);
       for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${problem.message}\n`);
       if (daemon !== null) {
         const markdown = await readFile(join(repo.state_dir, 'STATUS.md'), 'utf8').catch(() => null);

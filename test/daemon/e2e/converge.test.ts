@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,5 +133,18 @@ describe('a stopped or killed daemon converges on restart', () => {
     const events = await target.auditEvents();
     expect(eventsOf(events, 'merge.waiting')).toHaveLength(1);
     expect(eventsOf(events, 'merge.resumed')).toHaveLength(1);
+  });
+
+  it('on start removes the temp files of ccx processes that are gone, and keeps those of live ones', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'not yet', status: 'draft' }] });
+    const dead = 2 ** 22 + 12_345;
+    const gone = [join(target.paths.stateDir, `.BOARD.md.ccx-${dead}-0a1b2c3d.tmp`), join(target.paths.runs, 'T-9', `.journal.jsonl.ccx-${dead}-0a1b2c3d.tmp`)];
+    const live = join(target.paths.stateDir, `.STATUS.md.ccx-${process.pid}-0a1b2c3d.tmp`);
+    await mkdir(join(target.paths.runs, 'T-9'), { recursive: true });
+    for (const path of [...gone, live]) await writeFile(path, 'partial');
+    const daemon = startDaemon(target, ['--once']);
+    expect(await daemon.exited(30_000), daemon.output()).toBe(0);
+    expect(gone.filter((path) => existsSync(path))).toEqual([]);
+    expect(existsSync(live)).toBe(true);
   });
 });

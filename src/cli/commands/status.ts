@@ -11,8 +11,10 @@ import { booleanOption, type Command } from '../command.js';
 export const status: Command = {
   usage: 'ccx status [--json]',
   details: `Shows whether the daemon runs, and for every repository initialised under the data root: its
-tasks (with phase and cycle for running ones, and why each pending one waits when the daemon
-runs), paused agents, and every board problem with its line:column. It reads files only.
+tasks (with phase and cycle for running ones, \`waiting: <reason>\` for a merge or transition
+that waits, read from the run journals even when no daemon runs, and why each pending one waits
+when the daemon runs), paused agents, and every board problem with its line:column. It reads
+files only.
 
 Options:
   --json   {"daemon": {"running", "pid"}, "repos": [{"repo", "state_dir", "board": {"valid",

@@ -59,8 +59,8 @@ export interface TurnRequest {
   env?: Record<string, string>;
   /** A private folder for schema and output files; the adapter removes what it put there. */
   scratchDir: string;
-  /** Called once the process runs, so a daemon can journal the live group for a later reap. */
-  onSpawn?: (group: { pgid: number; token: string }) => void;
+  /** Called once the process runs, so a daemon can journal the live group for a later reap; the prompt goes in once it settles. */
+  onSpawn?: (group: { pgid: number; token: string }) => unknown;
   /** Live progress, one short human line at a time. */
   onProgress?: (line: string) => void;
 }

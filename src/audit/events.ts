@@ -15,6 +15,8 @@ export const AUDIT_EVENTS = {
   'board.valid': { rows: 'int', skipped: 'int' },
   /** ccx wrote a status transition of `task` to BOARD.md. */
   'board.written': { status: 'name', from: 'name?', fields: 'names' },
+  /** ccx wrote back fields of `task` that a stale editor buffer (or a write that could not land) left behind. */
+  'board.restored': { fields: 'names' },
   /** config.yaml did not load: the last good one stays in force (SPEC 8). */
   'config.invalid': { problems: 'int', messages: 'texts' },
   'config.valid': {},
@@ -56,6 +58,8 @@ export const AUDIT_EVENTS = {
   'merge.conflict': { files: 'names', resolve: 'bool?' },
   /** The integration checkout has local changes the fast-forward would touch: the merge waits. */
   'merge.waiting': { branch: 'name', reason: 'text', files: 'names?' },
+  /** The wait of a merge.waiting ended (the merge goes on, and lands or conflicts). */
+  'merge.resumed': { branch: 'name', reason: 'name?', waited_ms: 'int?' },
 
   'task.finished': { status: 'name', exit_status: 'name', cycles: 'int?', commit: 'name?', cost_usd: 'number?', error: 'reason?' },
   'task.cancelled': { branch: 'name?', stopped: 'bool?' },

@@ -56,7 +56,7 @@ export interface LoopHooks {
   /** After every completed turn and check; the daemon journals it (plain JSON). */
   onCheckpoint(checkpoint: AttemptCheckpoint): Promise<void>;
   /** The live agent or test-command process group, and null when it has ended. */
-  onProcessGroup?(group: { pgid: number; token: string } | null): void;
+  onProcessGroup?(group: { pgid: number; token: string } | null): void | Promise<void>;
   /**
    * Resolves when the same turn may run again; rejects when cancelled. `resetAt` is always set:
    * the agent's reset time when it gave one in the future, else the engine's backoff.

@@ -50,5 +50,5 @@ async function isAncestor(repo: GitRepo, ancestor: string, of: string): Promise<
 export function baseMovedNote(input: { integration: string; base: string; dropped: readonly DroppedCommit[]; droppedTotal: number }): string {
   const shown = input.dropped.map((commit) => `${commit.sha.slice(0, 12)} ${JSON.stringify(commit.subject)}`).join(', ');
   const more = input.droppedTotal > input.dropped.length ? ` and ${input.droppedTotal - input.dropped.length} more` : '';
-  return `waiting: base moved: ${input.integration} no longer holds ${input.droppedTotal === 1 ? 'a commit' : `${input.droppedTotal} commits`} the task was built on (${shown}${more}; a reset?), and ccx will not bring ${input.droppedTotal === 1 ? 'it' : 'them'} back. Restore ${input.integration} to hold ${input.base.slice(0, 12)}, or cancel the task and start it again from the new head`;
+  return `${input.integration} no longer holds ${input.droppedTotal === 1 ? 'a commit' : `${input.droppedTotal} commits`} the task was built on (${shown}${more}; a reset?), and ccx will not bring ${input.droppedTotal === 1 ? 'it' : 'them'} back. Restore ${input.integration} to hold ${input.base.slice(0, 12)}, or cancel the task and start it again from the new head`;
 }

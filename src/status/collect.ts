@@ -9,6 +9,7 @@ import type { BoardProblem } from '../board/types.js';
 import { readBoardRecovering } from '../board/store/read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
 import type { RepoStatus } from './types.js';
+import { describeTaskWait, taskWaits } from './waits.js';
 
 /** `ccx status --json`, as SPEC 9 fixes it. */
 export interface StatusReport {
@@ -19,6 +20,8 @@ export interface StatusReport {
     board: { valid: boolean; problems: Array<{ line: number; column: number; message: string; task: string | null }> };
     paused_until: string | null;
     tasks: Array<Record<string, unknown>>;
+    /** Rows that show running with no ccx run (another tool's), when the daemon runs and there are any. */
+    foreign?: Array<{ id: string; reason: string }>;
   }>;
 }
 
@@ -36,12 +39,15 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
   const notices = board === null || !board.valid ? [] : await noticesFor(repoPath, board.rows);
   const running = new Map((live?.repo.running ?? []).map((task) => [task.id, task]));
   const waiting = new Map((live?.repo.queue ?? []).map((task) => [task.id, task.reason]));
+  // Read from the journals, so a wait shows whether or not a daemon runs.
+  for (const [id, wait] of await taskWaits(stateDir, live?.repo.waiting ?? [])) waiting.set(id, describeTaskWait(wait));
   const paused = live?.daemon.paused ?? [];
   return {
     repo: repoPath,
     state_dir: stateDir,
     board: { valid: board?.valid ?? false, problems: problems.map(({ line, column, message, task }) => ({ line, column, message, task })) },
     paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
+    ...((live?.repo.foreign ?? []).length === 0 ? {} : { foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })) }),
     tasks: (board?.rows ?? []).map((row) => {
       const live = running.get(row.id);
       return {

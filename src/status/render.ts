@@ -10,9 +10,19 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   if (daemon.paused.length > 0) {
     lines.push('## Paused agents', '', ...daemon.paused.map((pause) => `- ${pause.agent}: usage limit, paused until ${pause.until} (the turn that hit it is retried then; no attempt is spent)`), '');
   }
+  const waiting = repo.waiting ?? [];
   lines.push('## Running', '');
-  if (repo.running.length === 0) lines.push('Nothing is running.');
+  if (repo.running.length === 0) lines.push(waiting.length === 0 ? 'Nothing is running.' : `No agent is running; ${waiting.length} task${waiting.length === 1 ? ' waits' : 's wait'} (see Waiting).`);
   for (const task of repo.running) lines.push(runningLine(task, now));
+  if (waiting.length > 0) {
+    lines.push('', '## Waiting', '');
+    for (const task of waiting) lines.push(`- ${task.id} ${task.title}: waiting: ${task.reason}${task.note === '' ? '' : ` — ${task.note}`} (since ${task.since})`);
+  }
+  const foreign = repo.foreign ?? [];
+  if (foreign.length > 0) {
+    lines.push('', '## Not ccx\'s', '', 'These rows show running but no ccx run owns them: ccx leaves them untouched and starts nothing whose scope overlaps them.', '');
+    for (const task of foreign) lines.push(`- ${task.id} ${task.title}: ${task.reason}`);
+  }
   lines.push('', '## Queue', '');
   if (repo.queue.length === 0) lines.push('No pending tasks.');
   repo.queue.forEach((task, index) => lines.push(`${index + 1}. ${task.id} ${task.title}: ${task.reason}`));
@@ -30,6 +40,7 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   if ((repo.notices ?? []).length > 0) {
     lines.push('', '## Notices', '', 'Not problems: these rows run as written, but their scope means something else than it did in ccx-loop.', '', ...(repo.notices ?? []).map((notice) => `- BOARD.md:${notice.line}:${notice.column}: ${notice.message}`));
   }
+  if ((repo.runNotices ?? []).length > 0) lines.push('', '## Done for you', '', ...(repo.runNotices ?? []).map((notice) => `- ${notice}`));
   if (repo.orphans.worktrees.length > 0 || repo.orphans.branches.length > 0) {
     lines.push('', '## Left over', '', 'These belong to no task on the board; `ccx clean` removes them.', '', ...repo.orphans.worktrees.map((path) => `- worktree ${path}`), ...repo.orphans.branches.map((branch) => `- branch ${branch}`));
   }

@@ -27,6 +27,23 @@ export interface FinishedTaskStatus {
   cycles: number | null;
 }
 
+/** A task held up by something outside it (SPEC 11: waits are states), shown as `waiting: <reason>`. */
+export interface WaitingTaskStatus {
+  id: string;
+  title: string;
+  /** dirty-checkout, base-moved, index-lock, board-busy. */
+  reason: string;
+  note: string;
+  since: string;
+}
+
+/** A row that shows running but that no ccx run owns (ccx-loop's assigned/review, a hand edit). */
+export interface ForeignTaskStatus {
+  id: string;
+  title: string;
+  reason: string;
+}
+
 export interface RepoStatus {
   repo: string;
   stateDir: string;
@@ -37,6 +54,12 @@ export interface RepoStatus {
   running: RunningTaskStatus[];
   /** Pending tasks in dispatch order, each with why it waits. */
   queue: Array<{ id: string; title: string; reason: string }>;
+  /** Tasks whose merge or transition waits (also after the daemon stopped: read from the journals). */
+  waiting?: WaitingTaskStatus[];
+  /** Rows another tool runs: left untouched, and nothing overlapping them starts. */
+  foreign?: ForeignTaskStatus[];
+  /** One-off things ccx did that a person should know (a reused id's old journal archived). */
+  runNotices?: string[];
   /** The last finished tasks, newest first. */
   finished: FinishedTaskStatus[];
   orphans: { worktrees: string[]; branches: string[] };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseBoard } from '../../src/board/parse/parser.js';
 import type { TaskRow } from '../../src/board/types.js';
 import { decide } from '../../src/daemon/reconcile/decide.js';
-import { emptyFacts, type TaskFacts } from '../../src/daemon/journal/state.js';
+import { emptyFacts, foldJournal, type TaskFacts } from '../../src/daemon/journal/state.js';
+import type { JournalRecord } from '../../src/daemon/journal/records.js';
 
 function row(fields: string): TaskRow {
   const board = parseBoard(`## Tasks\n\n\`\`\`yaml\n- id: T-1\n  title: t\n${fields}\`\`\`\n`);
@@ -11,9 +12,10 @@ function row(fields: string): TaskRow {
   return found;
 }
 
-const running: TaskFacts = { ...emptyFacts(), phase: 'active', attempt: 1, board: { status: 'running', attempts: 1, started_at: '2026-01-01T00:00:00Z', worktree: '/w/T-1', branch: 'ccx/T-1' } };
-const blocked: TaskFacts = { ...emptyFacts(), phase: 'finished', attempt: 2, finished: { status: 'blocked', exitStatus: 'stuck', error: 'stuck on X' }, board: { status: 'blocked', attempts: 2, exit_status: 'stuck', finished_at: '2026-01-02T00:00:00Z' } };
-const merged: TaskFacts = { ...blocked, finished: { status: 'merged', exitStatus: 'approved', error: null }, board: { status: 'merged', attempts: 1, exit_status: 'approved', commit: 'abc' } };
+const runningFields = { status: 'running', attempts: 1, started_at: '2026-01-01T00:00:00Z', worktree: '/w/T-1', branch: 'ccx/T-1' } as const;
+const running: TaskFacts = { ...emptyFacts(), phase: 'active', attempt: 1, board: runningFields, shown: runningFields };
+const blocked: TaskFacts = { ...emptyFacts(), phase: 'finished', attempt: 2, finished: { status: 'blocked', exitStatus: 'stuck', error: 'stuck on X', cycles: 3, commit: null }, board: { status: 'blocked', attempts: 2, exit_status: 'stuck', finished_at: '2026-01-02T00:00:00Z' }, shown: { status: 'blocked', attempts: 2, exit_status: 'stuck', finished_at: '2026-01-02T00:00:00Z' } };
+const merged: TaskFacts = { ...blocked, finished: { status: 'merged', exitStatus: 'approved', error: null, cycles: 1, commit: 'abc' }, board: { status: 'merged', attempts: 1, exit_status: 'approved', commit: 'abc' }, shown: { status: 'merged', attempts: 1, exit_status: 'approved', commit: 'abc' } };
 
 describe('what the daemon does about a row (board intent against journal facts)', () => {
   it('schedules a pending row it never ran', () => {
@@ -55,9 +57,49 @@ describe('what the daemon does about a row (board intent against journal facts)'
     expect(decide(cancelled, blocked, false)).toEqual({ kind: 'accept', fields: { status: 'cancelled' } });
   });
 
-  it('fails a row that says running (or ccx-loop\'s assigned) when ccx has no record of it', () => {
+  it('leaves a row that says running (or ccx-loop\'s assigned) alone when ccx has no run of it: another tool\'s', () => {
     const decision = decide(row('  status: assigned\n'), emptyFacts(), false);
-    expect(decision.kind).toBe('fail-unknown');
-    expect(decision.kind === 'fail-unknown' && decision.reason).toContain('T-1 shows assigned but ccx has no record of running it');
+    expect(decision.kind).toBe('foreign');
+    expect(decision.kind === 'foreign' && decision.reason).toContain('T-1 shows assigned but ccx has no run of it');
+    expect(decide(row('  status: running\n'), emptyFacts(), false).kind).toBe('foreign');
+  });
+
+  it('judges a person\'s flip against what the board last showed, not against a write that never landed', () => {
+    // ccx wants running (journalled) but its write was deferred: the board still shows pending, and the person cancels.
+    const deferred: TaskFacts = { ...running, row: row('  status: pending\n'), shown: {} };
+    expect(decide(row('  status: cancelled\n'), deferred, true)).toEqual({ kind: 'cancel' });
+    // The same row, never flipped: ccx's running is written (it lags, it is not a stale buffer of the person's).
+    expect(decide(row('  status: pending\n'), deferred, true)).toEqual({ kind: 'write-back', fields: running.board });
+  });
+
+  it('writes a finished task\'s final fields to a row that still shows running (killed between `finished` and the board write)', () => {
+    const shownRunning = { ...blocked, shown: running.board };
+    const lagging = row('  status: running\n  attempts: 1\n  started_at: "2026-01-01T00:00:00Z"\n  worktree: /w/T-1\n  branch: ccx/T-1\n');
+    expect(decide(lagging, shownRunning, false)).toEqual({ kind: 'write-back', fields: blocked.board });
+  });
+
+  it('starts a fresh run for a row that reuses the id of a finished run with another title', () => {
+    const old = { ...merged, row: row('  status: pending\n') };
+    const reused = parseBoard('## Tasks\n\n```yaml\n- id: T-1\n  title: something new\n  status: pending\n```\n').rows[0];
+    expect(reused && decide(reused, old, false).kind).toBe('new-run');
+  });
+
+  it('after a retry, a row that still shows pending (ccx\'s running not landed yet) is written back, not taken as the person\'s', () => {
+    const at = '2026-01-01T00:00:00Z';
+    const pending = row('  status: pending\n');
+    const finishedFields = { status: 'blocked', attempts: 1, exit_status: 'stuck', finished_at: at } as const;
+    const records: JournalRecord[] = [
+      { type: 'dispatched', at, attempt: 1, rung: 'default', worktree: '/w/T-1', branch: 'ccx/T-1', base: 'b', row: pending },
+      { type: 'board', at, fields: runningFields },
+      { type: 'board-shown', at, fields: runningFields },
+      { type: 'finished', at, status: 'blocked', exitStatus: 'stuck', error: null, fields: finishedFields },
+      { type: 'board-shown', at, fields: finishedFields },
+      { type: 'retry', at },
+      { type: 'dispatched', at, attempt: 2, rung: 'default', worktree: '/w/T-1', branch: 'ccx/T-1', base: 'b', row: pending },
+      { type: 'board', at, fields: { ...runningFields, attempts: 2 } },
+    ];
+    const retried = foldJournal(records);
+    const shown = row('  status: pending\n  attempts: 1\n  worktree: /w/T-1\n  branch: ccx/T-1\n  started_at: "2026-01-01T00:00:00Z"\n  exit_status: stuck\n  finished_at: "2026-01-01T00:00:00Z"\n');
+    expect(decide(shown, retried, true)).toEqual({ kind: 'write-back', fields: retried.board });
   });
 });

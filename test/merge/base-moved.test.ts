@@ -29,7 +29,7 @@ describe('a force-reset integration branch: the merge never brings back what the
     expect(await runGit(dir, ['ls-tree', '--name-only', 'main'])).toBe('a.txt\n');
     if (waiting.status !== 'waiting' || waiting.reason !== 'base-moved') return;
     expect(baseMovedNote({ integration: 'main', ...waiting }).replaceAll(b1.slice(0, 12), '<B1>')).toMatchInlineSnapshot(
-      `"waiting: base moved: main no longer holds a commit the task was built on (<B1> "B1: a commit the person will take back"; a reset?), and ccx will not bring it back. Restore main to hold <B1>, or cancel the task and start it again from the new head"`,
+      `"main no longer holds a commit the task was built on (<B1> "B1: a commit the person will take back"; a reset?), and ccx will not bring it back. Restore main to hold <B1>, or cancel the task and start it again from the new head"`,
     );
 
     // The person puts B1 back: the task's own change lands on it, and only that.

@@ -24,7 +24,7 @@ describe('the daemon\'s merge waits, and never redoes approved work', () => {
     await waitFor('T-1 to run', async () => (await target.row('T-1'))?.status === 'running', 30_000, daemon);
     await target.git('reset', '--quiet', '--hard', b0);
 
-    await waitFor('STATUS.md to say the base moved', () => statusSays(target, 'waiting: base moved: main no longer holds a commit the task was built on'), 45_000, daemon);
+    await waitFor('STATUS.md to say the base moved', () => statusSays(target, 'waiting: base-moved — main no longer holds a commit the task was built on'), 45_000, daemon);
     expect((await target.git('rev-parse', 'main')).trim()).toBe(b0);
     expect(await target.git('ls-tree', '--name-only', 'main')).toBe('README.md\na.txt\n');
     expect((await journal(target, 'T-1')).filter((record) => record['type'] === 'merge-waiting')).toMatchObject([{ reason: 'base-moved', files: [] }]);
@@ -43,7 +43,7 @@ describe('the daemon\'s merge waits, and never redoes approved work', () => {
     const lock = join(target.repo, '.git', 'index.lock');
     await writeFile(lock, '');
     const daemon = startDaemon(target);
-    await waitFor('STATUS.md to say a lock holds the merge', () => statusSays(target, `waiting: index.lock: ${lock} is held by another git process`), 60_000, daemon);
+    await waitFor('STATUS.md to say a lock holds the merge', () => statusSays(target, `waiting: index-lock — ${lock} is held by another git process`), 60_000, daemon);
     expect((await journal(target, 'T-1')).filter((record) => record['type'] === 'merge-waiting')).toMatchObject([{ reason: 'index-lock' }]);
     // Held twice the runner's own wait: still waiting, the lock still there.
     await new Promise((resolve) => setTimeout(resolve, 12_000));

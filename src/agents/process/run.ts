@@ -29,7 +29,8 @@ export interface GroupRunOptions {
   isProgressLine?: (line: string) => boolean;
   signal?: AbortSignal;
   killGraceMs?: number;
-  onSpawn?: (group: { pgid: number; token: string }) => void;
+  /** The process runs; `input` is written only once what this returns settles (a daemon journals the group durably first). */
+  onSpawn?: (group: { pgid: number; token: string }) => unknown;
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
 }
@@ -129,11 +130,16 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
       stderr.push(chunk);
     });
     child.stdin.on('error', () => undefined); // EPIPE: it exited without reading; its exit says why
-    child.stdin.end(options.input);
 
     child.once('spawn', () => {
-      if (child.pid !== undefined) options.onSpawn?.({ pgid: child.pid, token });
-      crashPoint('spawn:agent:after');
+      const recorded = child.pid === undefined ? undefined : options.onSpawn?.({ pgid: child.pid, token });
+      // An agent gets its prompt only once its group is recorded: it cannot start work a crash would leave unrecorded.
+      void Promise.resolve(recorded)
+        .catch(() => undefined)
+        .then(() => {
+          crashPoint('spawn:agent:after');
+          child.stdin.end(options.input);
+        });
     });
     child.on('error', (error) => {
       if (child.pid !== undefined) return; // a failed kill of a running child: its exit follows

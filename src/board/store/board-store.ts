@@ -1,7 +1,7 @@
 import { appendRowEdits, setFieldEdits, type NewRow, type TextEdit } from '../edit/index.js';
 import { hashBoard, type ParsedBoard } from '../parse/board.js';
 import { BoardParser } from '../parse/parser.js';
-import type { OwnedFields } from '../types.js';
+import type { OwnedFields, TaskRow } from '../types.js';
 import { readBoardRecovering } from './read.js';
 import { loadRowCache, saveRowCache } from './row-cache-file.js';
 import { updateBoard, type BoardEdit, type BoardPaths, type UpdateResult } from './update.js';
@@ -113,6 +113,30 @@ export class BoardStore {
       const edits = [...changes].filter(([id]) => board.rowLayouts.has(id)).flatMap(([id, fields]) => setFieldEdits(board, id, fields));
       return withEdits(board, edits);
     });
+  }
+
+  /**
+   * Per-row compare-and-swap: `decide` is asked, for each row in `ids` that the board shows, what
+   * ccx-owned fields to set ON THE TEXT THE WRITE LANDS ON; after every lost compare-and-swap it is
+   * asked again on the fresh text, so a field a person changed meanwhile is decided again (a
+   * person's transition is taken), never overwritten with a decision made on an older read.
+   * `shown` holds, row by row, the fields the board shows once this resolves (written now, or
+   * already there); a row `decide` left alone is not in it.
+   */
+  async updateRows(ids: readonly string[], decide: (row: TaskRow, board: ParsedBoard) => OwnedFields | null): Promise<UpdateResult & { shown: Map<string, OwnedFields> }> {
+    let shown = new Map<string, OwnedFields>();
+    const result = await this.update((board) => {
+      const written = new Map<string, OwnedFields>();
+      shown = written;
+      for (const id of ids) {
+        const row = board.rows.find((candidate) => candidate.id === id);
+        if (row === undefined || !board.rowLayouts.has(id)) continue;
+        const fields = decide(row, board);
+        if (fields !== null && Object.keys(fields).length > 0) written.set(id, fields);
+      }
+      return withEdits(board, [...written].flatMap(([id, fields]) => setFieldEdits(board, id, fields)));
+    });
+    return Object.assign(result, { shown });
   }
 
   /** Appends the rows `make` returns for the board as it stands at write time (ids are chosen there). */

@@ -12,8 +12,10 @@ import { printable } from '../../text/printable.js';
 export const status: Command = {
   usage: 'ccx status [--json]',
   details: `Shows whether the daemon runs, and for every repository initialised under the data root: its
-tasks (with phase and cycle for running ones, and why each pending one waits when the daemon
-runs), paused agents, and every board problem with its line:column. It reads files only.
+tasks (with phase and cycle for running ones, \`waiting: <reason>\` for a merge or transition
+that waits, read from the run journals even when no daemon runs, and why each pending one waits
+when the daemon runs), paused agents, and every board problem with its line:column. It reads
+files only.
 
 Options:
   --json   {"daemon": {"running", "pid"}, "repos": [{"repo", "state_dir", "board": {"valid",
@@ -38,9 +40,11 @@ Options:
       io.stdout(`\n${repo.repo}  (${repo.state_dir})\n`);
       if (repo.paused_until !== null) io.stdout(`  agents paused by a usage limit until ${repo.paused_until}\n`);
       for (const task of repo.tasks) {
-        const detail = task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '';
+        const waiting = typeof task['waiting'] === 'string' && task['waiting'].startsWith('waiting: ') ? task['waiting'] : undefined;
+        const detail = waiting ?? (task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '');
         io.stdout(printable(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}`) + '\n');
       }
+      for (const task of repo.foreign ?? []) io.stdout(printable(`  ${task.id.padEnd(6)} not ccx's: ${task.reason}`) + '\n');
       for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);
       for (const task of repo.tasks) for (const notice of (task['notices'] as string[] | undefined) ?? []) io.stdout(`  notice: ${printable(notice)}\n`);
       if (daemon !== null) {

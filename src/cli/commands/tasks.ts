@@ -1,8 +1,11 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { orphanBriefs } from '../../brief/ids.js';
 import { UsageError } from '../../errors.js';
 import { scopeMeaningNotices, type ScopeMeaningNotice } from '../../git/scope/default-meaning.js';
+import type { WaitingTaskStatus } from '../../status/types.js';
+import { describeTaskWait, taskWaits } from '../../status/waits.js';
 import { readBoardAndLadder } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
@@ -38,7 +41,12 @@ Options:
       io.stderr('BOARD.md cannot be read as a whole, so nothing new is dispatched from it until it is fixed.\n');
       return 1;
     }
+    const waits = await taskWaits(context.paths.stateDir, await liveWaits(context.paths.statusJson));
     const rows = listedRows(board, ladder.defaultStart).filter((row) => status === undefined || row.fields['status'] === status);
+    for (const row of rows) {
+      const wait = waits.get(String(row.fields['id']));
+      if (wait !== undefined && row.fields['status'] === 'running') row.fields['waiting'] = describeTaskWait(wait);
+    }
     const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: join(context.paths.stateDir, 'archive') }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
     const orphanRows = orphans.map((id) => ({ fields: { id, status: ORPHAN, brief: `tasks/${id}.md` }, problems: [] }));
     const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => rows.some((listed) => listed.fields['id'] === row.id)));
@@ -129,11 +137,22 @@ function table(rows: ListedRow[]): string {
   const lines = rows.map((row) => {
     const fields = row.fields;
     const depends = Array.isArray(fields['depends_on']) && fields['depends_on'].length > 0 ? `  (after ${(fields['depends_on'] as string[]).join(', ')})` : '';
-    const title = fields['status'] === ORPHAN ? `(a brief, ${String(fields['brief'])}, that no board row names)` : row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}`;
+    const waiting = typeof fields['waiting'] === 'string' ? `  — ${fields['waiting']}` : '';
+    const title = fields['status'] === ORPHAN ? `(a brief, ${String(fields['brief'])}, that no board row names)` : row.problems.length > 0 ? '(skipped: see the problem below)' : `${String(fields['title'])}${depends}${waiting}`;
     // Rows are a person's (or an agent's) text: print them, never let them drive the terminal.
     return [String(fields['id'] ?? '?'), String(fields['status'] ?? '-'), String(fields['priority'] ?? '-'), title].map((cell) => printable(cell));
   });
   const widths = [0, 1, 2].map((column) => Math.max(...[['ID', 'STATUS', 'PRIORITY'], ...lines].map((line) => (line[column] ?? '').length)));
   const format = (line: string[]) => `${line.slice(0, 3).map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}  ${line[3] ?? ''}`.trimEnd();
   return `${[format(['ID', 'STATUS', 'PRIORITY', 'TITLE']), ...lines.map(format)].join('\n')}\n`;
+}
+
+/** The board-busy waits the running daemon last wrote to status.json (none when it does not run). */
+async function liveWaits(statusJson: string): Promise<WaitingTaskStatus[]> {
+  try {
+    const live = JSON.parse(await readFile(statusJson, 'utf8')) as { daemon?: { stoppedAt?: string }; repo?: { waiting?: WaitingTaskStatus[] } };
+    return live.daemon?.stoppedAt === undefined ? (live.repo?.waiting ?? []) : [];
+  } catch {
+    return [];
+  }
 }

@@ -37,7 +37,7 @@ export async function landTask(input: AttemptInput, integration: string, result:
     if (outcome.status === 'conflict') return { status: 'conflict', files: outcome.files, resolve };
   }
   if (outcome.status === 'waiting' && outcome.reason === 'base-moved') {
-    throw new CcxError('MERGE_BASE_MOVED', `${branch} was not merged: ${baseMovedNote({ integration, ...outcome }).replace(/^waiting: base moved: /, '')}.`);
+    throw new CcxError('MERGE_BASE_MOVED', `${branch} was not merged: ${baseMovedNote({ integration, ...outcome })}.`);
   }
   if (outcome.status === 'waiting') {
     const detail = outcome.files.length > 0 ? `local changes to ${outcome.files.join(', ')}` : `a ${outcome.operation ?? 'git operation'} in progress`;

@@ -2,6 +2,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errnoCode } from '../../errors.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../fs/atomic-write.js';
+import { crashPoint } from '../../fs/crash-point.js';
 import type { JournalRecord } from './records.js';
 
 export function journalPath(runsFolder: string, id: string): string {
@@ -10,8 +11,12 @@ export function journalPath(runsFolder: string, id: string): string {
 
 type WithoutTime<T> = T extends unknown ? Omit<T, 'at'> : never;
 
-/** Appends one record and fsyncs it before returning: once this resolves, a crash cannot lose it. */
+/**
+ * Appends one record and fsyncs it before returning: once this resolves, a crash cannot lose it.
+ * Crash points `journal:<type>:before` and `journal:<type>:after` bound every record.
+ */
 export async function appendJournal(path: string, record: WithoutTime<JournalRecord>, now = new Date()): Promise<void> {
+  crashPoint(`journal:${record.type}:before`);
   await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const handle = await open(path, 'a', PRIVATE_FILE_MODE);
   try {
@@ -20,6 +25,7 @@ export async function appendJournal(path: string, record: WithoutTime<JournalRec
   } finally {
     await handle.close();
   }
+  crashPoint(`journal:${record.type}:after`);
 }
 
 /** Every record of a task's journal; a line torn by a crash mid-write is skipped. */

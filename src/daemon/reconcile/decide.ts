@@ -10,42 +10,93 @@ export type Decision =
   | { kind: 'retry' }
   /** A person flipped a running task to cancelled. */
   | { kind: 'cancel' }
-  /** The row shows values a stale editor buffer put back: write ccx's own values again. */
+  /** The row lags behind the journal (a stale editor buffer, or a write that could not land yet): write ccx's values. */
   | { kind: 'write-back'; fields: OwnedFields }
   /** A person made a change SPEC 3 allows on a finished task (e.g. blocked → cancelled): note it as the new intent. */
   | { kind: 'accept'; fields: OwnedFields }
   /** The journal says the task is under way but no worker runs it (the daemon restarted): resume it. */
   | { kind: 'resume' }
-  /** Running on the board with no record of it (ccx-loop's assigned/review, a hand edit): nothing to resume. */
-  | { kind: 'fail-unknown'; reason: string };
+  /** The row is not the run its journal describes (an id used again for a new task): archive the journal, start afresh. */
+  | { kind: 'new-run'; reason: string }
+  /**
+   * Running on the board with no run journal: ccx-loop's assigned/review (another tool's run) or a
+   * hand edit. Left untouched; nothing whose scope overlaps it starts; a person's `pending` takes it over.
+   */
+  | { kind: 'foreign'; reason: string };
 
-const PERSON_STATUSES: readonly TaskStatus[] = ['draft', 'pending', 'cancelled'];
+/** The status changes SPEC 3 gives a person, from what the board showed. */
+const PERSON_MOVES: Record<TaskStatus, readonly TaskStatus[]> = {
+  draft: ['pending', 'cancelled'],
+  pending: ['draft', 'cancelled'],
+  running: ['cancelled'],
+  blocked: ['pending', 'draft', 'cancelled'],
+  failed: ['pending', 'draft', 'cancelled'],
+  cancelled: ['pending', 'draft'],
+  merged: [],
+};
 
 export function decide(row: TaskRow, facts: TaskFacts, workerActive: boolean): Decision {
   if (facts.phase === 'active') {
+    // ccx never writes `cancelled` while a task runs: on its row it is a person's cancel, whatever else the buffer held.
     if (row.status === 'cancelled') return { kind: 'cancel' };
+    // Set back to draft before ccx's `running` landed: not ready after all, so the run stops like a cancel.
+    if (row.status === 'draft' && personMoved(row, facts)) return { kind: 'cancel' };
     if (!workerActive) return { kind: 'resume' };
-    return differs(row, facts.board) ? { kind: 'write-back', fields: facts.board } : { kind: 'none' };
+    return differs(row, facts.board) && !personMoved(row, facts) ? { kind: 'write-back', fields: facts.board } : { kind: 'none' };
   }
-  if (facts.phase === 'finished') return decideFinished(row, facts);
+  if (facts.phase === 'finished') {
+    const other = otherRun(row, facts);
+    if (other !== null) return { kind: 'new-run', reason: other };
+    return decideFinished(row, facts);
+  }
   if (row.status === 'pending') return { kind: 'candidate' };
   if (row.status === 'running') {
-    return { kind: 'fail-unknown', reason: `${row.id} shows ${row.statusAsWritten} but ccx has no record of running it (a ccx-loop board, or a hand edit), so there is nothing to resume; set it to pending to start it again` };
+    const whose = row.statusAsWritten === 'running' ? 'a hand edit, or another tool' : 'ccx-loop\'s in-flight status: another tool may be running it';
+    return { kind: 'foreign', reason: `${row.id} shows ${row.statusAsWritten} but ccx has no run of it (${whose}); ccx leaves it alone and starts nothing whose scope overlaps it; set it to pending for ccx to run it` };
   }
   return { kind: 'none' };
 }
 
 function decideFinished(row: TaskRow, facts: TaskFacts): Decision {
   const intended = facts.board;
-  const { status: _status, ...bookkeeping } = intended;
   if (!differs(row, intended)) return { kind: 'none' };
-  // A person's edit changes the status only; a stale buffer also brings back old bookkeeping.
-  const onlyStatusChanged = !differs(row, bookkeeping);
-  if (onlyStatusChanged && PERSON_STATUSES.includes(row.status)) {
-    if (row.status === 'pending' && facts.finished?.status !== 'merged') return { kind: 'retry' };
-    if (row.status !== 'pending') return { kind: 'accept', fields: { status: row.status } };
+  const final = facts.finished?.status;
+  if (personMoved(row, facts) && final !== 'merged' && final !== undefined && (row.status === final || PERSON_MOVES[final].includes(row.status))) {
+    if (row.status === 'pending') return { kind: 'retry' };
+    return { kind: 'accept', fields: { status: row.status } };
   }
   return { kind: 'write-back', fields: intended };
+}
+
+/**
+ * Whether the row's status is a person's move away from what the board last SHOWED (never from
+ * fields ccx wants but could not write yet): a status SPEC 3 lets a person set from there, with
+ * ccx's bookkeeping as the board showed it (a stale buffer brings back old bookkeeping too).
+ */
+export function personMoved(row: TaskRow, facts: TaskFacts): boolean {
+  if (facts.phase === 'active' && row.status === 'cancelled') return true;
+  const baseline = shownBaseline(facts);
+  const from = baseline.status;
+  if (typeof from !== 'string' || from === row.status) return false;
+  if (!(PERSON_MOVES[from as TaskStatus] ?? []).includes(row.status)) return false;
+  const { status: _status, ...bookkeeping } = baseline;
+  return !differs(row, bookkeeping);
+}
+
+/** What the board last showed of ccx's fields (the fold starts it from the row as dispatched, and a retry). */
+export function shownBaseline(facts: TaskFacts): OwnedFields {
+  const dispatchedStatus = facts.row === null ? {} : { status: facts.row.status };
+  return { ...dispatchedStatus, ...facts.shown };
+}
+
+/**
+ * A finished journal belongs to another run when the row's title is not the title it was
+ * dispatched with (a merged T-1 deleted and a new T-1 written): SPEC 3, a journal is one run of one row.
+ */
+function otherRun(row: TaskRow, facts: TaskFacts): string | null {
+  const dispatched = facts.row;
+  if (dispatched === null || dispatched.title.trim() === row.title.trim()) return null;
+  return `${row.id} is now "${row.title}", not "${dispatched.title}" that its journal ran`;
 }
 
 /** Whether any field ccx intends differs from what the row shows. */

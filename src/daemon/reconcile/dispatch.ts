@@ -22,7 +22,7 @@ export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, 
   if (board === null || !board.valid || runtime.services.isStopping() || closed) {
     const why = runtime.services.isStopping() ? 'the daemon is stopping' : closed ? 'the daemon was started with --max-tasks and has merged that many; nothing new starts in this run' : 'BOARD.md cannot be read as a whole (see Problems); nothing new starts until it is fixed';
     runtime.queue = (runtime.board?.rows ?? []).filter((row) => row.status === 'pending' && !runtime.workers.has(row.id)).map((row) => ({ id: row.id, title: row.title, reason: why }));
-    runtime.idle = workers.every((worker) => worker.status.phase === 'waiting-merge');
+    runtime.idle = workers.every((worker) => worker.status.phase === 'waiting-merge') && !runtime.holdsOnce();
     return;
   }
   const overlap = await overlapChecker(runtime);
@@ -30,7 +30,8 @@ export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, 
     rows: board.rows,
     candidates: startable.map((candidate) => candidate.row),
     boardValid: true,
-    running: workers.map((worker) => ({ id: worker.id, scope: worker.scope })),
+    // Another tool's running rows hold their scopes just like ccx's own workers.
+    running: [...workers.map((worker) => ({ id: worker.id, scope: worker.scope })), ...runtime.foreign.map((row) => ({ id: row.id, scope: row.scope }))],
     parallel: runtime.config.parallel,
     globalFree: runtime.services.slots.free(),
     pausedAgents: runtime.services.limits.paused(),
@@ -40,7 +41,7 @@ export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, 
   const startKinds = new Map(startable.map((candidate) => [candidate.row.id, candidate.start]));
   for (const row of plan.start) startWorker(runtime, row, startKinds.get(row.id) ?? 'new');
   runtime.queue = plan.waiting.map(({ row, reason }) => ({ id: row.id, title: row.title, reason: describeWait(reason) }));
-  runtime.idle = plan.start.length === 0 && [...runtime.workers.values()].every((worker) => worker.status.phase === 'waiting-merge');
+  runtime.idle = plan.start.length === 0 && [...runtime.workers.values()].every((worker) => worker.status.phase === 'waiting-merge') && !runtime.holdsOnce();
 }
 
 /** scopesOverlap asks git about tracked files: cached per pair and per scope until the integration branch moves. */

@@ -1,13 +1,15 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
-import type { OwnedFields, TaskRow } from '../../board/types.js';
+import type { TaskRow } from '../../board/types.js';
 import { CcxError } from '../../errors.js';
 import { appendJournal, journalPath } from '../journal/journal.js';
 import { emptyFacts, type TaskFacts } from '../journal/state.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 import { finish } from '../worker/finish.js';
 import { TaskWorker, type WorkerStart } from '../worker/task-worker.js';
+import { RETRY_LATER } from '../worker/transition.js';
 import { readBoardForDaemon } from './board-read.js';
-import { decide } from './decide.js';
+import { converge, archiveJournal } from './converge.js';
+import { decide, type Decision } from './decide.js';
 import { dispatch } from './dispatch.js';
 import { ingestInboxForDaemon } from './inbox.js';
 import { recover } from './recover.js';
@@ -19,8 +21,9 @@ export interface Candidate {
 
 /**
  * One level-triggered pass over a repository: take in config, ladder and inbox changes, read the
- * board, compare every row's intent with the journal's facts and act (cancel, write back what a
- * stale editor buffer reverted, accept a person's retry), then dispatch what may run now.
+ * board, bring git and the file system to what the journals say (converge), compare every row's
+ * intent with the journal's facts and act (cancel, write back what lags, accept a person's move),
+ * then dispatch what may run now.
  */
 export async function reconcilePass(runtime: RepoRuntime): Promise<void> {
   if (runtime.dirty.delete('config')) await runtime.reloadConfig();
@@ -28,24 +31,49 @@ export async function reconcilePass(runtime: RepoRuntime): Promise<void> {
   if (runtime.dirty.delete('inbox')) await ingestInboxForDaemon(runtime);
   runtime.dirty.delete('board');
   const board = await readBoardForDaemon(runtime);
-  const facts = await runtime.journalledFacts();
+  let facts = await runtime.journalledFacts();
   if (!runtime.recovered) {
     runtime.recovered = true;
+    facts = await archiveOtherRuns(runtime, board, facts);
     await recover(runtime, facts, board);
   }
+  await converge(runtime, facts);
   const candidates = board !== null && board.valid ? await applyDecisions(runtime, board.rows, facts) : [];
-  await dispatch(runtime, board === null ? null : withJournalStatuses(board, facts), candidates);
+  runtime.facts = await runtime.journalledFacts();
+  await dispatch(runtime, board === null ? null : withJournalStatuses(board, runtime.facts), candidates);
   runtime.statusWriter.schedule();
   runtime.services.passed();
 }
 
+/** Before recovery resumes anything: a row that is not its journal's run gets a fresh one, the old journal archived. */
+async function archiveOtherRuns(runtime: RepoRuntime, board: ParsedBoard | null, facts: Map<string, TaskFacts>): Promise<Map<string, TaskFacts>> {
+  if (board === null || !board.valid) return facts;
+  let archived = false;
+  for (const row of board.rows) {
+    const known = facts.get(row.id);
+    if (known === undefined) continue;
+    const decision = decide(row, known, false);
+    if (decision.kind === 'new-run') {
+      await archiveJournal(runtime, row.id, decision.reason);
+      archived = true;
+    }
+  }
+  return archived ? runtime.journalledFacts() : facts;
+}
+
 async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], facts: Map<string, TaskFacts>): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
-  const writeBack = new Map<string, OwnedFields>();
+  const writeBack: string[] = [];
+  const foreign: RepoRuntime['foreign'] = [];
   for (const row of rows) {
-    const known = facts.get(row.id) ?? emptyFacts();
+    let known = facts.get(row.id) ?? emptyFacts();
     const worker = runtime.workers.get(row.id);
-    const decision = decide(row, known, worker !== undefined);
+    let decision: Decision = decide(row, known, worker !== undefined);
+    if (decision.kind === 'new-run') {
+      await archiveJournal(runtime, row.id, decision.reason);
+      known = emptyFacts();
+      decision = decide(row, known, false);
+    }
     switch (decision.kind) {
       case 'candidate':
         candidates.push({ row, start: 'new' });
@@ -58,32 +86,60 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
         else await finish(new TaskWorker(runtime, row, 'new'), { status: 'cancelled', exitStatus: 'cancelled', error: null });
         break;
       case 'write-back':
-        writeBack.set(row.id, decision.fields);
+        writeBack.push(row.id);
         break;
-      case 'accept':
-        await appendJournal(journalPath(runtime.paths.runs, row.id), { type: 'board', fields: decision.fields });
+      case 'accept': {
+        const journal = journalPath(runtime.paths.runs, row.id);
+        await appendJournal(journal, { type: 'board', fields: decision.fields });
+        await appendJournal(journal, { type: 'board-shown', fields: decision.fields });
+        // ccx's own bookkeeping of the end still has to land beside the person's status: the next pass writes it.
+        runtime.request('board');
         break;
+      }
       case 'resume':
         // A worker that just stopped for a shutdown: it resumes at the next start, not now.
         if (!runtime.services.isStopping()) startWorker(runtime, known.row ?? row, 'resume');
         break;
-      case 'fail-unknown':
-        await finish(new TaskWorker(runtime, row, 'new'), { status: 'failed', exitStatus: 'error', error: decision.reason });
+      case 'foreign':
+        foreign.push({ id: row.id, title: row.title, scope: row.scope, reason: decision.reason });
         break;
+      case 'new-run':
       case 'none':
         break;
     }
+    if (decision.kind !== 'write-back' && decision.kind !== 'accept') runtime.clearUnwritten(row.id);
   }
-  if (writeBack.size > 0) {
-    try {
-      await runtime.store.setMany(writeBack);
-      runtime.services.log.info({ repo: runtime.config.repo, tasks: [...writeBack.keys()] }, 'wrote back fields a stale editor buffer reverted');
-    } catch (error) {
-      if (!(error instanceof CcxError)) throw error;
-      runtime.request('board');
-    }
-  }
+  runtime.foreign = foreign;
+  if (writeBack.length > 0) await writeBackRows(runtime, writeBack);
   return candidates;
+}
+
+/**
+ * Writes back what a row lags behind its journal, deciding each row again on the text the write
+ * lands on (per-row compare-and-swap): a person's move made since the pass read the board is taken,
+ * never overwritten. What landed is journalled `board-shown`; a board that cannot be written now
+ * (an Emacs lock, a busy board) is retried soon, and shown as `waiting: board-busy`.
+ */
+async function writeBackRows(runtime: RepoRuntime, ids: readonly string[]): Promise<void> {
+  const facts = await runtime.journalledFacts();
+  try {
+    const result = await runtime.store.updateRows(ids, (row) => {
+      const decision = decide(row, facts.get(row.id) ?? emptyFacts(), runtime.workers.has(row.id));
+      return decision.kind === 'write-back' ? decision.fields : null;
+    });
+    for (const [id, fields] of result.shown) {
+      await appendJournal(journalPath(runtime.paths.runs, id), { type: 'board-shown', fields });
+      runtime.clearUnwritten(id);
+      if (result.changed) runtime.audit.write('board.restored', { task: id, fields: Object.keys(fields) });
+    }
+    for (const id of ids) if (!result.shown.has(id)) runtime.clearUnwritten(id);
+    if (result.changed) runtime.services.log.info({ repo: runtime.config.repo, tasks: [...result.shown.keys()] }, 'wrote back fields the board lagged behind the journal');
+    // A person's move seen only on the text written: act on it now.
+    if ([...ids].some((id) => !result.shown.has(id))) runtime.request('board');
+  } catch (error) {
+    if (!(error instanceof CcxError) || !RETRY_LATER.includes(error.code)) throw error;
+    for (const id of ids) runtime.deferredWrite(id, error.code, error.message);
+  }
 }
 
 /**

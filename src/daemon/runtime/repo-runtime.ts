@@ -7,7 +7,7 @@ import { inboxPaths, statePaths, type StatePaths } from '../../config/paths.js';
 import { openRepo } from '../../git/repo.js';
 import type { GitRepo } from '../../git/run.js';
 import { BUILT_IN_LADDER, readLadder, type Ladder, type LadderProblem } from '../../loop/index.js';
-import type { FinishedTaskStatus, RepoStatus } from '../../status/types.js';
+import type { FinishedTaskStatus, RepoStatus, WaitingTaskStatus } from '../../status/types.js';
 import { JournalFactsCache } from '../journal/facts-cache.js';
 import type { TaskFacts } from '../journal/state.js';
 import { reconcilePass } from '../reconcile/reconcile.js';
@@ -20,6 +20,10 @@ import { StatusWriter } from './status-writer.js';
 /** Events within this long of each other are one change (an editor's save is several). */
 export const RECONCILE_COALESCE_MS = 20;
 const FINISHED_SHOWN = 10;
+/** How soon a transition the board could not take (an Emacs lock, a busy board) is tried again. */
+export const UNWRITTEN_RETRY_MS = 500;
+/** How long `--once` waits for such a transition to land before it stops anyway (and STATUS.md says why). */
+export const UNWRITTEN_ONCE_LIMIT_MS = 30_000;
 
 export type Dirty = 'board' | 'config' | 'ladder' | 'inbox';
 
@@ -47,6 +51,17 @@ export class RepoRuntime implements WorkerHost {
   /** Whether the last pass found nothing that could start and nothing but person-held waits (for `--once`). */
   idle = false;
   recovered = false;
+  /** Temp files of dead ccx processes were cleaned (first pass). */
+  cleaned = false;
+  /** Every journal, folded, as the last pass left them (waits are read from here). */
+  facts = new Map<string, TaskFacts>();
+  /** Rows that show running with no ccx run of them (another tool's). */
+  foreign: Array<{ id: string; title: string; scope: ParsedBoard['rows'][number]['scope']; reason: string }> = [];
+  /** Transitions journalled but not on the board yet, for a transient reason. */
+  readonly unwritten = new Map<string, { code: string; reason: string; since: number }>();
+  /** One-off things ccx did that a person should know (a reused id's old journal archived), by task. */
+  readonly runNotices = new Map<string, string>();
+  private unwrittenTimer: NodeJS.Timeout | undefined;
   readonly dirty = new Set<Dirty>(['board', 'config', 'ladder', 'inbox']);
   private adapters: { implementer: AgentAdapter; reviewer: AgentAdapter } | null = null;
   private merges: Promise<unknown> = Promise.resolve();
@@ -169,6 +184,48 @@ export class RepoRuntime implements WorkerHost {
     return run;
   }
 
+  deferredWrite(id: string, code: string, reason: string): void {
+    const known = this.unwritten.get(id);
+    this.unwritten.set(id, { code, reason, since: known?.since ?? Date.now() });
+    if (known === undefined) this.audit.write('merge.waiting', { task: id, branch: this.config.integration, reason: `board-busy: ${reason}` });
+    this.unwrittenTimer ??= setTimeout(() => {
+      this.unwrittenTimer = undefined;
+      this.request('board');
+    }, UNWRITTEN_RETRY_MS);
+  }
+
+  clearUnwritten(id: string): void {
+    const known = this.unwritten.get(id);
+    if (known === undefined) return;
+    this.unwritten.delete(id);
+    this.audit.write('merge.resumed', { task: id, branch: this.config.integration, reason: 'board-busy', waited_ms: Date.now() - known.since });
+    if (this.unwritten.size === 0) {
+      clearTimeout(this.unwrittenTimer);
+      this.unwrittenTimer = undefined;
+    }
+  }
+
+  /** `--once` must not stop while a transition waits only for a transient board problem, for a bounded time. */
+  holdsOnce(): boolean {
+    const now = Date.now();
+    return [...this.unwritten.values()].some((entry) => now - entry.since < UNWRITTEN_ONCE_LIMIT_MS);
+  }
+
+  /** Every wait, from the journals (merges) and the transitions the board has not taken yet. */
+  waits(): WaitingTaskStatus[] {
+    const waits: WaitingTaskStatus[] = [];
+    for (const [id, known] of this.facts) {
+      if (known.phase !== 'active' || known.wait === null) continue;
+      waits.push({ id, title: known.row?.title ?? id, reason: known.wait.reason, note: known.wait.note, since: known.wait.since });
+    }
+    for (const [id, entry] of this.unwritten) {
+      const known = this.facts.get(id);
+      const over = Date.now() - entry.since >= UNWRITTEN_ONCE_LIMIT_MS ? '; still not written, the next pass or daemon start writes it' : '';
+      waits.push({ id, title: known?.row?.title ?? id, reason: 'board-busy', note: `the transition to ${String(known?.board.status ?? '?')} is journalled; BOARD.md cannot take it now (${entry.reason})${over}`, since: new Date(entry.since).toISOString() });
+    }
+    return waits;
+  }
+
   recordFinished(task: FinishedTaskStatus): void {
     this.finished.unshift(task);
     this.finished.length = Math.min(this.finished.length, FINISHED_SHOWN);
@@ -188,6 +245,9 @@ export class RepoRuntime implements WorkerHost {
       configProblem: [this.configProblem, this.ladderProblem === null ? null : `model-ladder.json: ${this.ladderProblem}`, this.latest.note].filter((note) => note !== null).join('; ') || null,
       running: [...this.workers.values()].map((worker) => ({ ...worker.status })),
       queue: this.queue,
+      waiting: this.waits(),
+      foreign: this.foreign.map(({ id, title, reason }) => ({ id, title, reason })),
+      runNotices: [...this.runNotices.values()],
       finished: this.finished,
       orphans: this.orphans,
       notices: this.notices,
@@ -197,6 +257,7 @@ export class RepoRuntime implements WorkerHost {
   /** Stops watching; workers are stopped by the daemon first. */
   async close(): Promise<void> {
     this.trigger.cancel();
+    clearTimeout(this.unwrittenTimer);
     await this.inboxWatch?.close();
     await this.passes;
     await this.statusWriter.flush();

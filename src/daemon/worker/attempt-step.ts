@@ -100,9 +100,17 @@ export async function attemptInput(worker: TaskWorker, attempt: number, rung: La
   };
 }
 
-/** Runs one attempt to its end and journals how it ended. */
+/**
+ * Runs one attempt to its end and journals how it ended. An attempt the daemon's shutdown stopped
+ * did not end: it is journalled `interrupted` (its last checkpoint stays the place it resumes from
+ * on the next start, exactly as after kill -9), never as cancelled.
+ */
 export async function runOneAttempt(worker: TaskWorker, attempt: number, rung: LadderRung, workspace: Workspace, start: AttemptStart = {}): Promise<AttemptResult> {
   const result = await runAttempt(await attemptInput(worker, attempt, rung, workspace, start));
+  if (result.exit === 'cancelled' && worker.stopReason() === 'shutdown') {
+    await appendJournal(worker.journal, { type: 'interrupted', attempt });
+    throw worker.controller.signal.reason as Error;
+  }
   await appendJournal(worker.journal, {
     type: 'attempt-ended',
     attempt,

@@ -26,4 +26,6 @@ export interface WorkerHost {
   /** The board changed under ccx's hand, or a write must be retried: reconcile soon. */
   requestReconcile(): void;
   recordFinished(task: FinishedTaskStatus): void;
+  /** A transition of `id` could not be written now for a transient reason: shown as `waiting: board-busy`, retried soon. */
+  deferredWrite(id: string, code: string, reason: string): void;
 }

@@ -19,24 +19,31 @@ export function loopHooks(context: HookContext): LoopHooks {
   const { host, journal, id, attempt, status } = context;
   const ref = { task: id, attempt };
   let pgid: number | null = null;
+  let recorded: Promise<void> = Promise.resolve();
   return {
     onEvent(event) {
       follow(status, event);
       auditEvent(host, ref, event);
     },
     async onCheckpoint(checkpoint) {
+      await recorded;
       await appendJournal(journal, { type: 'checkpoint', attempt, checkpoint });
       context.afterCheckpoint();
     },
     onProcessGroup(group) {
-      // Journalled without waiting: a crash before the write only loses a group the reaper also finds by its token.
+      // The group is journalled (fsynced) before the agent gets its prompt (the runner waits for this
+      // promise), so a restarted daemon always knows it and reaps it; records stay in order.
       if (group !== null) {
         pgid = group.pgid;
-        void appendJournal(journal, { type: 'group', attempt, pgid: group.pgid, token: group.token });
-      } else if (pgid !== null) {
-        void appendJournal(journal, { type: 'group-ended', pgid });
-        pgid = null;
+        const record = { type: 'group', attempt, pgid: group.pgid, token: group.token } as const;
+        recorded = recorded.then(() => appendJournal(journal, record));
+        return recorded;
       }
+      if (pgid === null) return recorded;
+      const ended = pgid;
+      pgid = null;
+      recorded = recorded.then(() => appendJournal(journal, { type: 'group-ended', pgid: ended }));
+      return recorded;
     },
     async waitForLimit(agent, resetAt, message) {
       status.note = `${agent} hit a usage limit; the same turn runs again at ${resetAt.toISOString()}`;

@@ -1,10 +1,10 @@
-import { removeTaskWorkspace, taskBranch } from '../../git/index.js';
-import { GitLockedError } from '../../git/run.js';
+import { taskBranch } from '../../git/index.js';
+import { git, GitLockedError } from '../../git/run.js';
 import { baseMovedNote, commitSubject, findTaskCommit, squashMerge, type SquashMergeResult } from '../../merge/index.js';
 import { modelFor, readSummary, repoHandoffOverride, runResolveTurn, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { attemptInput, type Workspace } from './attempt-step.js';
-import type { Ending } from './finish.js';
+import { removeMergedWorkspace, type Ending } from './finish.js';
 import type { TaskWorker } from './task-worker.js';
 
 /** How often a merge that waits for the person's checkout looks again. */
@@ -42,12 +42,25 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
   const integration = host.config.integration;
   worker.status.phase = 'merge';
   let { commitBody, resolveUsed } = context;
-  let waitingOn = '';
   let lockRetryMs = MERGE_WAIT_RETRY_MS;
   let subject: string | null = null;
+  // A wait journalled before a restart goes on: merge.waiting is not written again, merge.resumed is when it ends.
+  const journalled = (await worker.facts()).wait;
+  let waitingOn = journalled?.note ?? '';
+  let waitReason: string = journalled?.reason ?? 'dirty-checkout';
+  let waitStarted = journalled === null ? null : Date.parse(journalled.since);
+  const resumed = () => {
+    if (waitStarted === null) return;
+    host.audit.write('merge.resumed', { task: id, attempt: context.attempt, branch: integration, reason: waitReason, waited_ms: Math.max(0, Date.now() - waitStarted) });
+    waitStarted = null;
+    waitingOn = '';
+  };
   for (;;) {
     const landed = await findTaskCommit(host.repo, integration, id);
-    if (landed !== null) return merged(worker, context, landed.sha);
+    if (landed !== null && (await landedAfter(worker, landed.sha, context.workspace.base))) {
+      resumed();
+      return merged(worker, context, landed.sha);
+    }
     // The repository's own .handoff.md gets its CURRENT STATE section rewritten in the squash commit.
     const summary = await readSummary(worker.runFolder(context.attempt));
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
@@ -59,17 +72,23 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
       throw error;
     });
     if (outcome.status !== 'locked') host.audit.write('merge.checked', { task: id, attempt: context.attempt, clean: outcome.status !== 'conflict', base: integration, conflicts: outcome.status === 'conflict' ? outcome.files.length : null });
-    if (outcome.status === 'merged') return merged(worker, context, outcome.sha);
+    if (outcome.status === 'merged') {
+      resumed();
+      return merged(worker, context, outcome.sha);
+    }
     if (outcome.status === 'waiting' || outcome.status === 'locked') {
       const wait = outcome.status === 'locked' ? lockWait(outcome.lock) : mergeWait(outcome, integration);
       if (wait.note !== waitingOn) {
+        const first = waitStarted === null;
         waitingOn = wait.note;
+        waitReason = wait.reason;
+        waitStarted ??= Date.now();
         await appendJournal(worker.journal, { type: 'merge-waiting', ...wait });
-        host.audit.write('merge.waiting', { task: id, attempt: context.attempt, branch: integration, reason: wait.note, files: wait.files });
+        if (first) host.audit.write('merge.waiting', { task: id, attempt: context.attempt, branch: integration, reason: `${wait.reason}: ${wait.note}`, files: wait.files });
+        host.requestReconcile();
       }
       worker.status.phase = 'waiting-merge';
-      worker.status.note = wait.note;
-      host.requestReconcile();
+      worker.status.note = `waiting: ${wait.reason} — ${wait.note}`;
       const pause = wait.reason === 'index-lock' ? lockRetryMs : MERGE_WAIT_RETRY_MS;
       lockRetryMs = wait.reason === 'index-lock' ? Math.min(lockRetryMs * 2, MERGE_LOCK_RETRY_MAX_MS) : MERGE_WAIT_RETRY_MS;
       await sleep(pause, worker.controller.signal);
@@ -77,6 +96,7 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
     }
     lockRetryMs = MERGE_WAIT_RETRY_MS;
     worker.status.note = null;
+    resumed();
     const files = outcome.files;
     if (resolveUsed) {
       host.audit.write('merge.conflict', { task: id, attempt: context.attempt, files, resolve: false });
@@ -87,8 +107,9 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
     resolveUsed = true;
     worker.status.phase = 'resolve';
     const resolved = await runResolveTurn({ ...(await attemptInput(worker, context.attempt, context.rung, context.workspace)), integration, conflicts: files });
-    await appendJournal(worker.journal, { type: 'resolved', head: resolved.head, mergeable: resolved.mergeable });
+    // A resolve turn stopped by a cancel or the daemon's shutdown is not journalled as used: after a restart it runs again.
     if (resolved.exit === 'cancelled') throw worker.controller.signal.reason ?? new Error('cancelled');
+    await appendJournal(worker.journal, { type: 'resolved', head: resolved.head, mergeable: resolved.mergeable });
     if (!resolved.mergeable) {
       return { status: 'blocked', exitStatus: 'conflict', error: `the resolve turn did not leave a mergeable branch (${resolved.message}); conflicting files: ${files.join(', ')}`, cycles: context.cycles };
     }
@@ -111,25 +132,37 @@ function subjectFor(worker: TaskWorker, context: MergeContext, body: string): Pr
 function mergeWait(outcome: Extract<SquashMergeResult, { status: 'waiting' }>, integration: string): MergeWait {
   if (outcome.reason === 'base-moved') return { reason: 'base-moved', note: baseMovedNote({ integration, ...outcome }), files: [] };
   const what = outcome.files.length > 0 ? `commit or stash ${outcome.files.join(', ')}` : `finish the ${outcome.operation ?? 'git operation'} in progress`;
-  return { reason: 'dirty-checkout', note: `waiting: ${what} in ${outcome.checkout}`, checkout: outcome.checkout, files: outcome.files };
+  return { reason: 'dirty-checkout', note: `${what} in ${outcome.checkout}`, checkout: outcome.checkout, files: outcome.files };
 }
 
 /** A lock another git process holds: reported, retried, never deleted. */
 function lockWait(lock: string): MergeWait {
-  return { reason: 'index-lock', note: `waiting: index.lock: ${lock} is held by another git process; the merge retries (ccx never deletes a git lock: remove it yourself if no git is running)`, files: [] };
+  return { reason: 'index-lock', note: `${lock} is held by another git process; the merge retries (ccx never deletes a git lock: remove it yourself if no git is running)`, files: [] };
 }
 
 async function merged(worker: TaskWorker, context: MergeContext, sha: string): Promise<Ending> {
   const { host, id } = worker;
   await appendJournal(worker.journal, { type: 'merged', sha });
   host.audit.write('merge.done', { task: id, attempt: context.attempt, sha, branch: host.config.integration });
-  // The work has landed: a worktree git cannot remove now (a lock, a file in use) stays for ccx clean.
-  const removed = await removeTaskWorkspace(host.repo, { id, path: context.workspace.worktree }).then(
+  // The work has landed: a worktree git cannot remove now (a lock, a file in use) stays, and the next start removes it.
+  const removed = await removeMergedWorkspace(host.repo, host.audit, worker.journal, id, context.workspace.worktree).then(
     () => true,
-    () => false,
+    (error: unknown) => {
+      host.services.log.warn({ task: id, error: String(error) }, 'could not remove the merged task\'s worktree; the next start tries again');
+      return false;
+    },
   );
   worker.status.note = null;
   return { status: 'merged', exitStatus: context.exit, error: null, commit: sha, removedWorkspace: removed, cycles: context.cycles };
+}
+
+/**
+ * Whether a commit that carries this task's id landed after this run's base: a commit of an old run
+ * of a reused id (already in the base) is not this run's merge.
+ */
+async function landedAfter(worker: TaskWorker, sha: string, base: string): Promise<boolean> {
+  const result = await git(worker.host.repo, ['merge-base', '--is-ancestor', sha, base], { cwd: worker.host.repo.root, readOnly: true, allowExitCodes: [1] });
+  return result.exitCode !== 0;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

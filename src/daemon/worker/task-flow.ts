@@ -2,7 +2,7 @@ import { decideNextAttempt, rungFor, type AttemptCheckpoint, type AttemptExit, t
 import { appendJournal } from '../journal/journal.js';
 import { reapLeftovers } from '../journal/reap.js';
 import { dispatchAttempt, ensureWorktree, runOneAttempt, type AttemptStart, type Workspace } from './attempt-step.js';
-import type { Ending } from './finish.js';
+import { removeMergedWorkspace, type Ending } from './finish.js';
 import { mergeStep } from './merge-step.js';
 import { WorkerStop, type TaskWorker } from './task-worker.js';
 import { fileExists } from '../../fs/exists.js';
@@ -31,8 +31,12 @@ export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
   const turns = (facts.checkpoint as { turns?: number } | null)?.turns ?? 0;
   host.audit.write('recovery.resumed', { task: id, attempt: facts.attempt, phase: facts.merge.state !== 'none' ? 'merge' : facts.lastAttempt !== null ? 'after-attempt' : 'attempt', turns });
   if (facts.merge.state === 'merged' && facts.merge.sha !== undefined) {
-    return { status: 'merged', exitStatus: facts.lastAttempt?.exit ?? 'approved', error: null, commit: facts.merge.sha, cycles: facts.lastAttempt?.cycles ?? 0 };
+    // Killed between the merge and its end: the workspace goes now (if it has not), then the end is recorded.
+    if (!facts.workspaceRemoved) await removeMergedWorkspace(host.repo, host.audit, worker.journal, id, workspace.worktree);
+    return { status: 'merged', exitStatus: facts.lastAttempt?.exit ?? 'approved', error: null, commit: facts.merge.sha, removedWorkspace: true, cycles: facts.lastAttempt?.cycles ?? 0 };
   }
+  // An attempt a stopping daemon ended as `cancelled` before `interrupted` existed: it was interrupted, not cancelled.
+  if (facts.lastAttempt !== null && facts.lastAttempt.exit === 'cancelled') facts.lastAttempt = null;
   if (facts.lastAttempt !== null) {
     const next = await afterAttempt(worker, { ...facts.lastAttempt, exit: facts.lastAttempt.exit as AttemptExit }, facts.attempt, rung, workspace, facts.merge.resolveUsed);
     return next.kind === 'end' ? next.ending : continueTask(worker, facts.attempt + 1, next.rung);

@@ -88,6 +88,7 @@ export class TaskWorker {
       if (ending?.status === 'merged') this.host.services.taskMerged();
     } catch (error) {
       const stop = this.stopReason();
+      // The daemon is stopping: the task stays running on the board and resumes on the next start.
       if (stop === 'shutdown') return;
       const ending: Ending = stop === 'cancel'
         ? { status: 'cancelled', exitStatus: 'cancelled', error: null }

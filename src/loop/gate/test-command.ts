@@ -19,7 +19,7 @@ export interface TestCommandInput {
   logPath: string;
   timeoutMs: number;
   signal: AbortSignal;
-  onProcessGroup?: (group: { pgid: number; token: string } | null) => void;
+  onProcessGroup?: (group: { pgid: number; token: string } | null) => void | Promise<void>;
 }
 
 /** Runs the test command in the worktree, in a process group of its own under the turn's wall clock; writes its log. */
@@ -35,7 +35,7 @@ export async function runTestCommand(input: TestCommandInput): Promise<TestRun &
     killGraceMs: TEST_KILL_GRACE_MS,
     onSpawn: (group) => input.onProcessGroup?.(group),
   });
-  input.onProcessGroup?.(null);
+  await input.onProcessGroup?.(null);
   const passed = run.exitCode === 0 && !run.timedOut && !run.canceled && run.spawnError === undefined;
   const how = run.spawnError !== undefined
     ? `could not start ${TEST_SHELL} (${run.spawnError.code})`

@@ -61,7 +61,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       onSpawn: (group) => input.hooks.onProcessGroup?.(group),
       onProgress: (line) => engine.emit({ type: 'turn.progress', cycle, role: spec.role, line }),
     });
-    input.hooks.onProcessGroup?.(null);
+    await input.hooks.onProcessGroup?.(null);
     stallsInARow = ran.kind === 'stalled' ? stallsInARow + 1 : 0;
     const outcome = stallsInARow >= MAX_STALLS_IN_A_ROW ? stalledTooOften(ran, stallsInARow) : ran;
     await writeArtifact(input.runDir, artifactName(cycle, named, 'out', attemptTry), outcome.stdout);

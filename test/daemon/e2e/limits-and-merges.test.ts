@@ -29,7 +29,7 @@ describe('usage limits and merges that wait', () => {
     await writeFile(join(target.repo, 'notes.txt'), 'mine, edited\n');
     const daemon = startDaemon(target);
     await waitFor('the merge to wait', async () => (await target.auditEvents()).find((event) => event['event'] === 'merge.waiting'), 45_000, daemon);
-    await waitFor('STATUS.md to say what to do', async () => (await readFile(target.paths.status, 'utf8').catch(() => '')).includes(`waiting: commit or stash data.txt in ${target.repo}`), 10_000, daemon);
+    await waitFor('STATUS.md to say what to do', async () => (await readFile(target.paths.status, 'utf8').catch(() => '')).includes(`waiting: dirty-checkout — commit or stash data.txt in ${target.repo}`), 10_000, daemon);
     expect(await readFile(join(target.repo, 'data.txt'), 'utf8')).toBe('my uncommitted edit\n');
     expect((await target.row('T-1'))?.status).toBe('running');
     await target.git('checkout', '--', 'data.txt');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BoardStore } from '../../src/board/index.js';
 import { runCli } from '../helpers/cli.js';
-import { boardText, startDaemon, world } from '../helpers/daemon.js';
+import { boardText, startDaemon, waitFor, world } from '../helpers/daemon.js';
 import { makeTempDir, removeDir, testdir } from '../helpers/testdir.js';
 import { onTestFinished } from 'vitest';
 
@@ -84,5 +84,21 @@ describe('a BOARD.md that is a symbolic link, under the real daemon', () => {
     expect((await target.row('T-1'))?.status).toBe('merged');
     expect(await target.git('log', '--format=%s', '-1', 'main')).toContain('T-1');
     expect(await readdir(join(elsewhere, 'notes'))).toEqual(['my-board.md']);
+  });
+
+  it('a running daemon sees a person flip a row to pending in the link\'s target (in another folder) and runs it', { timeout: 90_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'one', status: 'draft' }] });
+    const elsewhere = await makeTempDir('ccx-board-elsewhere-');
+    onTestFinished(() => removeDir(elsewhere));
+    const real = join(elsewhere, 'my-board.md');
+    await rename(target.paths.board, real);
+    await symlink(real, target.paths.board);
+    const daemon = startDaemon(target);
+    await waitFor('the daemon to start', async () => (await target.auditEvents()).some((event) => event['event'] === 'daemon.started'), 30_000, daemon);
+    // The person saves the target in place, as an editor that opened it by its own path does.
+    await writeFile(real, (await readFile(real, 'utf8')).replace('status: draft', 'status: pending'));
+    await waitFor('T-1 to merge', async () => (await readFile(real, 'utf8')).includes('status: merged'), 60_000, daemon);
+    expect((await lstat(target.paths.board)).isSymbolicLink()).toBe(true);
+    expect(await target.git('log', '--format=%s', '-1', 'main')).toContain('T-1');
   });
 });

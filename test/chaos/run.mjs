@@ -11,7 +11,9 @@
 //   --saves N         the person's saves per world (default 40; 0: no person)
 //   --iteration K     run only iteration K of the seed (to reproduce a failure)
 //   --kill SPEC       every iteration's stop: point:<name>@<n> | point (random traced point) |
-//                     kill9:<ms> | sigterm:<ms> | mix (default: 60 % point, 20 % kill9, 20 % sigterm)
+//                     kill9:<ms> | sigterm:<ms> | kill9:turn | sigterm:turn (just after the first turn
+//                     started) | none (`daemon --once` races the person, no stop) |
+//                     mix (default: 60 % point, 20 % kill9, 20 % sigterm)
 //   --symlink MODE    BOARD.md a link to the person's own file: random (1 in 7, default) | always | never
 //   --styles a,b      the person's editor styles (default all: inplace,rename,backup,emacs,stale,vscode)
 //   --keep            keep every world's folder (else only failed ones are kept with --keep-failed)
@@ -144,13 +146,15 @@ function killPlan(random, points) {
     const nth = 1 + Math.floor(random() * points.get(name));
     return { kind: 'point', point: `${name}@${nth}`, spec: `point:${name}@${nth}` };
   }
+  if (spec === 'none') return { kind: 'none', spec };
   const [kind, arg] = spec.split(/:(.*)/s);
   if (kind === 'point') return { kind, point: arg, spec };
+  if ((kind === 'kill9' || kind === 'sigterm') && arg === 'turn') return { kind, at: 'turn', spec };
   if (kind === 'kill9' || kind === 'sigterm') {
     const ms = arg === undefined ? at : Number(arg);
     return { kind, at: ms, spec: `${kind}:${ms}` };
   }
-  throw new Error(`chaos: --kill ${spec}? expected mix, point, point:<name>@<n>, kill9[:<ms>] or sigterm[:<ms>]`);
+  throw new Error(`chaos: --kill ${spec}? expected mix, none, point, point:<name>@<n>, kill9[:<ms>|turn] or sigterm[:<ms>|turn]`);
 }
 
 function personConfig(personSeed, count) {
@@ -161,9 +165,14 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
   const world = await makeWorld(dir, { random: seeded(personSeed ^ 0x5bd1e995), symlinked });
   const person = saves > 0 ? await startPerson(world, personConfig(personSeed, saves)) : null;
   const personDone = person === null ? Promise.resolve() : person.exit;
-  const daemon = startDaemon(world, [], plan.kind === 'point' ? { CCX_CRASH_AT: plan.point } : {});
+  const daemon = startDaemon(world, plan.kind === 'none' ? ['--once'] : [], plan.kind === 'point' ? { CCX_CRASH_AT: plan.point } : {});
   let killed;
-  if (plan.kind === 'point') {
+  if (plan.kind === 'none') {
+    // No stop: `daemon --once` races the person; a second one takes what the person did after it returned.
+    await within(Promise.all([personDone, daemon.exit]), 5 * 60_000, null);
+    daemon.child.kill('SIGKILL');
+    killed = 'none';
+  } else if (plan.kind === 'point') {
     const exit = await Promise.race([daemon.exit, personDone.then(() => within(daemon.exit, POINT_GRACE_MS, null))]);
     if (exit?.signal === 'SIGKILL') killed = plan.point.replace(/@\d+$/, '');
     else {
@@ -172,12 +181,12 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
       killed = `point not reached: ${plan.point} (kill -9 once the person was done)`;
     }
   } else {
-    const exit = await within(daemon.exit, plan.at, null);
+    const exit = plan.at === 'turn' ? await Promise.race([daemon.exit, turnStarted(world).then(() => null)]) : await within(daemon.exit, plan.at, null);
     if (exit !== null) killed = `daemon exited by itself (${exit.code ?? exit.signal})`;
     else if (plan.kind === 'kill9') {
       daemon.child.kill('SIGKILL');
       await daemon.exit;
-      killed = 'kill -9 at a random time';
+      killed = plan.at === 'turn' ? 'kill -9 mid-turn' : 'kill -9 at a random time';
     } else {
       daemon.child.kill('SIGTERM');
       const stopped = await within(daemon.exit, SIGTERM_BOUND_MS, null);
@@ -185,7 +194,7 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
         daemon.child.kill('SIGKILL');
         await daemon.exit;
         killed = 'SIGTERM (did not exit; kill -9)';
-      } else killed = 'SIGTERM at a random time';
+      } else killed = plan.at === 'turn' ? 'SIGTERM mid-turn' : 'SIGTERM at a random time';
     }
   }
   await within(personDone, 5 * 60_000, null);
@@ -215,4 +224,14 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
     made: records.filter((record) => record.type === 'intent' && record.deliberate).length,
     staleReverts: records.filter((record) => record.type === 'intent' && !record.legal).length,
   };
+}
+
+/** Resolves once the first agent turn has started and run for a moment (audit.jsonl's turn.started). */
+async function turnStarted(world) {
+  for (;;) {
+    const text = await readFile(world.audit, 'utf8').catch(() => '');
+    if (text.includes('"event":"turn.started"')) break;
+    await sleep(50);
+  }
+  await sleep(150);
 }

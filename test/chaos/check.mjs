@@ -4,12 +4,13 @@
 // task.finished per ended run, no workspace left for a merged task, no ccx leftovers, no agent alive.
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { commentsOf, proseOf, rowsOf } from '../helpers/person.mjs';
+import { commentsOf, personMayChange, proseOf, rowsOf } from '../helpers/person.mjs';
 import { git, processesWithEnv } from './world.mjs';
 
 const { parseBoard } = await import(new URL('../../dist/board/parse/parser.js', import.meta.url).href);
 
 const TERMINAL = new Set(['merged', 'blocked', 'failed', 'cancelled']);
+const time = (value) => (typeof value === 'number' ? value : Date.parse(value));
 
 export async function readJsonLines(path) {
   const text = await readFile(path, 'utf8').catch(() => '');
@@ -25,10 +26,11 @@ export async function readJsonLines(path) {
   return records;
 }
 
-/** Where a task's run journal says it stands: none, running, pending (a retry), or the status its last `finished` gave. */
-function journalState(records) {
+/** Where a task's run journal says it stands (at `until`): none, running, pending (a retry), or the status its last `finished` gave. */
+function journalState(records, until = Infinity) {
   let state = 'none';
   for (const record of records) {
+    if (time(record.at) > until) break;
     if (record.type === 'dispatched') state = 'running';
     else if (record.type === 'finished') state = record.status;
     else if (record.type === 'retry') state = 'pending';
@@ -36,7 +38,6 @@ function journalState(records) {
   return state;
 }
 
-const time = (value) => (typeof value === 'number' ? value : Date.parse(value));
 
 /**
  * Each person flip SPEC 3 allowed when it landed: survived (ccx acted on it), lost (ccx put the old
@@ -45,9 +46,17 @@ const time = (value) => (typeof value === 'number' ? value : Date.parse(value));
  */
 export function judgeFlips(intents, { audit, journals }) {
   const judged = [];
-  for (const [index, intent] of intents.entries()) {
+  // Whether SPEC 3 allowed a change is judged against the task's truth when it landed: the journal's
+  // state where ccx has one (the board may show a stale revert ccx had not yet put right, or lag
+  // behind a transition ccx already made), else the status the board showed.
+  const allowed = intents.map((intent) => {
+    const state = journalState(journals.get(intent.id) ?? [], intent.savedAt);
+    const from = state === 'none' ? intent.from : state;
+    return { ...intent, from, shown: intent.from, legal: personMayChange(from, intent.to) };
+  });
+  for (const [index, intent] of allowed.entries()) {
     if (!intent.legal) continue;
-    const next = intents.slice(index + 1).find((later) => later.id === intent.id && later.legal);
+    const next = allowed.slice(index + 1).find((later) => later.id === intent.id && later.legal);
     const until = next?.savedAt ?? Infinity;
     const events = audit.filter((event) => event.task === intent.id);
     const records = journals.get(intent.id) ?? [];

@@ -174,11 +174,11 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
     killed = 'none';
   } else if (plan.kind === 'point') {
     const exit = await Promise.race([daemon.exit, personDone.then(() => within(daemon.exit, POINT_GRACE_MS, null))]);
-    if (exit?.signal === 'SIGKILL') killed = plan.point.replace(/@\d+$/, '');
+    if (exit?.signal === 'SIGKILL') killed = `kill -9 at ${plan.point.replace(/@\d+$/, '')}`;
     else {
       daemon.child.kill('SIGKILL');
       await daemon.exit;
-      killed = `point not reached: ${plan.point} (kill -9 once the person was done)`;
+      killed = 'crash point not reached: kill -9 once the person was done';
     }
   } else {
     const exit = plan.at === 'turn' ? await Promise.race([daemon.exit, turnStarted(world).then(() => null)]) : await within(daemon.exit, plan.at, null);

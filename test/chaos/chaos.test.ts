@@ -45,8 +45,14 @@ describe('chaos: every restart converges', () => {
     expect(figures.outcomes, report(figures)).toEqual({ right: 1, wrong: 0 });
   });
 
+  it('kill -9 between merge.done and the removal of the workspace: the restart removes the merged task\'s worktree and branch', { timeout: 300_000 }, async () => {
+    const figures = await chaos(['--seed', '13', '--saves', '0', '--kill', 'point:audit:merge.done:after@1', '--symlink', 'never']);
+    expect(figures.kills).toEqual({ 'kill -9 at audit:merge.done:after': 1 });
+    expect(figures.outcomes, report(figures)).toEqual({ right: 1, wrong: 0 });
+  });
+
   it('a symlinked BOARD.md: kill -9 mid-run, restart converges and the link stays a link', { timeout: 300_000 }, async () => {
-    const figures = await chaos(['--seed', '7', '--saves', '10', '--kill', 'kill9:turn', '--symlink', 'always']);
+    const figures = await chaos(['--seed', '7', '--saves', '10', '--kill', 'kill9:turn', '--symlink', 'always', '--once-bound', '60']);
     expect(figures.outcomes, report(figures)).toEqual({ right: 1, wrong: 0 });
   });
 });

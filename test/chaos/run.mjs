@@ -18,6 +18,7 @@
 //   --styles a,b      the person's editor styles (default all: inplace,rename,backup,emacs,stale,vscode)
 //   --keep            keep every world's folder (else only failed ones are kept with --keep-failed)
 //   --keep-failed     keep the folders of worlds that failed a check
+//   --once-bound S    how long `ccx daemon --once` may take before it counts as hung (default 120 s)
 //
 // Prints progress on stderr and one JSON object of figures on stdout; exits 1 when any world failed.
 import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
@@ -28,7 +29,6 @@ import { EDITOR_STYLES, seeded } from '../helpers/person.mjs';
 import { checkWorld } from './check.mjs';
 import { killAll, makeWorld, processesWithEnv, sleep, startDaemon, startPerson, within } from './world.mjs';
 
-const ONCE_BOUND_MS = 120_000;
 const SIGTERM_BOUND_MS = 20_000;
 /** How long a daemon armed with a crash point may go on after the person is done before it counts as not reached. */
 const POINT_GRACE_MS = 8_000;
@@ -44,6 +44,7 @@ const { values } = parseArgs({
     styles: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'keep-failed': { type: 'boolean', default: false },
+    'once-bound': { type: 'string', default: '120' },
   },
 });
 
@@ -52,6 +53,7 @@ const iterations = Number(values.iterations);
 const saves = Number(values.saves);
 const styles = values.styles === undefined ? EDITOR_STYLES : values.styles.split(',');
 for (const style of styles) if (!EDITOR_STYLES.includes(style)) throw new Error(`chaos: unknown editor style ${style}; expected ${EDITOR_STYLES.join(', ')}`);
+const ONCE_BOUND_MS = Number(values['once-bound']) * 1000;
 const only = values.iteration === undefined ? null : Number(values.iteration);
 const log = (line) => process.stderr.write(`${line}\n`);
 

@@ -69,9 +69,12 @@ try {
   const points = needsPoints ? await calibrate(join(root, 'calibration')) : new Map();
   if (needsPoints) log(`chaos: the calibration run reached ${points.size} crash points: ${[...points].map(([name, count]) => `${name}×${count}`).join(', ')}`);
   for (let iteration = 1; iteration <= iterations; iteration += 1) {
+    // Separate streams for the stop, the link and the person, so an explicit --kill or --symlink
+    // (as the reproduce line gives them) leaves the rest of the iteration as it was.
     const random = seeded(seed * 7919 + iteration);
-    const plan = killPlan(random, points);
-    const symlinked = values.symlink === 'always' || (values.symlink === 'random' && random() < 1 / 7);
+    const plan = killPlan(seeded(Math.floor(random() * 2 ** 31)), points);
+    const linkRoll = random();
+    const symlinked = values.symlink === 'always' || (values.symlink === 'random' && linkRoll < 1 / 7);
     if (only !== null && iteration !== only) continue;
     const dir = join(root, `i${iteration}`);
     const started = Date.now();
@@ -102,7 +105,7 @@ try {
       if (figures.failures.length < 5) {
         figures.failures.push({
           iteration,
-          reproduce: `npm run chaos -- --seed ${seed} --iteration ${iteration} --saves ${saves} --kill ${plan.spec}${symlinked ? ' --symlink always' : ''}`,
+          reproduce: `npm run chaos -- --seed ${seed} --iteration ${iteration} --saves ${saves} --kill ${plan.spec} --symlink ${symlinked ? 'always' : 'never'}`,
           stop: result.killed,
           symlinked,
           failures: failures.slice(0, 8).map((failure) => `${failure.check}: ${failure.message}`),

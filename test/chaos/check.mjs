@@ -40,36 +40,44 @@ function journalState(records, until = Infinity) {
 
 
 /**
- * Each person flip SPEC 3 allowed when it landed: survived (ccx acted on it), lost (ccx put the old
- * value back, or never acted), overtaken (the task had already merged, which nothing can undo) or
- * superseded (the person changed the row again before ccx could act).
+ * Each deliberate person flip, judged against the task's truth when it landed: the journal's state,
+ * or the person's own earlier allowed flip where that came later (a cancel the daemon has not acted
+ * on yet is still the person's cancel). The board alone is not the truth: it may show a stale revert
+ * ccx had not put right yet, or lag behind a transition ccx already made. An allowed flip then
+ * survived (ccx acted on it), was lost (ccx put the old value back, or never acted), was overtaken
+ * (the task had started merging, which nothing undoes) or superseded (the person changed the row
+ * again before ccx could act).
  */
 export function judgeFlips(intents, { audit, journals }) {
+  const accepted = new Map();
+  const allowed = [];
+  for (const intent of intents.filter((candidate) => candidate.deliberate)) {
+    const records = journals.get(intent.id) ?? [];
+    const state = journalState(records, intent.savedAt);
+    const stateAt = lastChangeAt(records, intent.savedAt);
+    const mine = accepted.get(intent.id);
+    const from = mine !== undefined && mine.at >= stateAt ? mine.to : state === 'none' ? intent.from : state;
+    const legal = personMayChange(from, intent.to);
+    allowed.push({ ...intent, shown: intent.from, from, legal });
+    if (legal) accepted.set(intent.id, { at: intent.savedAt, to: intent.to });
+  }
   const judged = [];
-  // Whether SPEC 3 allowed a change is judged against the task's truth when it landed: the journal's
-  // state where ccx has one (the board may show a stale revert ccx had not yet put right, or lag
-  // behind a transition ccx already made), else the status the board showed.
-  const allowed = intents.map((intent) => {
-    const state = journalState(journals.get(intent.id) ?? [], intent.savedAt);
-    const from = state === 'none' ? intent.from : state;
-    return { ...intent, from, shown: intent.from, legal: personMayChange(from, intent.to) };
-  });
   for (const [index, intent] of allowed.entries()) {
     if (!intent.legal) continue;
     const next = allowed.slice(index + 1).find((later) => later.id === intent.id && later.legal);
     const until = next?.savedAt ?? Infinity;
-    const events = audit.filter((event) => event.task === intent.id);
+    const events = audit.filter((event) => event.task === intent.id && time(event.time) >= intent.savedAt);
     const records = journals.get(intent.id) ?? [];
     let verdict;
     if (intent.to === 'pending') {
-      const dispatched = events.find((event) => event.event === 'task.dispatched' && time(event.time) >= intent.savedAt);
-      verdict = dispatched !== undefined && time(dispatched.time) < until ? 'survived' : next !== undefined ? 'superseded' : 'lost';
+      // The task ran after the flip: a new dispatch, a resumed run, a turn or a merge.
+      const ran = events.find((event) => RAN.has(event.event));
+      verdict = ran !== undefined && time(ran.time) < until ? 'survived' : next !== undefined ? 'superseded' : 'lost';
     } else if (intent.to === 'cancelled') {
       const mergingBefore = records.some((record) => (record.type === 'merging' || record.type === 'merged') && time(record.at) < intent.savedAt);
-      const finishedBefore = records.some((record) => record.type === 'finished' && time(record.at) < intent.savedAt && records.every((later) => later.type !== 'retry' || time(later.at) < time(record.at)));
       const cancelled = records.find((record) => record.type === 'finished' && record.status === 'cancelled' && time(record.at) >= intent.savedAt)
-        ?? events.find((event) => event.event === 'task.finished' && event.status === 'cancelled' && time(event.time) >= intent.savedAt);
-      if (mergingBefore || finishedBefore) verdict = 'overtaken';
+        ?? events.find((event) => event.event === 'task.finished' && event.status === 'cancelled');
+      if (mergingBefore) verdict = 'overtaken';
       else if (cancelled !== undefined && time(cancelled.at ?? cancelled.time) < until) verdict = 'survived';
       else verdict = next !== undefined ? 'superseded' : 'lost';
     } else {
@@ -78,6 +86,18 @@ export function judgeFlips(intents, { audit, journals }) {
     judged.push({ ...intent, verdict });
   }
   return judged;
+}
+
+const RAN = new Set(['task.dispatched', 'recovery.resumed', 'turn.started', 'merge.done']);
+
+/** When the journal last changed the task's state (at or before `until`). */
+function lastChangeAt(records, until) {
+  let at = -Infinity;
+  for (const record of records) {
+    if (time(record.at) > until) break;
+    if (record.type === 'dispatched' || record.type === 'finished' || record.type === 'retry') at = time(record.at);
+  }
+  return at;
 }
 
 /** Every failure found, as { check, task?, message }; and the flips judged. */
@@ -124,12 +144,15 @@ export async function checkWorld(world, { onceExit }) {
     if (status === 'merged' && landed === 0) fail('merged-count', `${task.id} says merged but no commit on main carries Ccx-Task: ${task.id}`, task.id);
     if (landed > 0 && status !== null && status !== 'merged') fail('merged-count', `${task.id} landed on main but the board says ${status}`, task.id);
 
-    // What the person's last allowed change asks for, else how the task ends by itself.
+    // What the person's last allowed flip asks for, else how the task ends by itself. A status
+    // change a stale buffer carried afterwards (blocked → pending from an old copy) may be read as a
+    // retry or put right as a stale buffer: either is right, so such a row is not judged here.
     const last = flips.filter((flip) => flip.id === task.id).at(-1);
     let expected = task.status === 'draft' ? 'draft' : task.natural;
     if (last?.to === 'pending') expected = task.natural;
     else if (last?.to === 'cancelled') expected = last.verdict === 'overtaken' ? null : 'cancelled';
-    else if (last?.to === 'draft') expected = null; // a stale pending → draft may race a dispatch: either is right
+    else if (last?.to === 'draft') expected = null; // a pending → draft may race a dispatch: either is right
+    if (intents.some((intent) => intent.id === task.id && !intent.deliberate && intent.legal && intent.savedAt > (last?.savedAt ?? -Infinity))) expected = null;
     if (expected !== null && status !== null && status !== expected) {
       fail('outcome', `${task.id} ended ${status}${row?.error ? ` (${row.error})` : ''}, expected ${expected}${last === undefined ? '' : ` (the person's last change: ${last.from} → ${last.to} by a ${last.style} save)`}`, task.id);
     }

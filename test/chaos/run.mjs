@@ -83,19 +83,16 @@ try {
     figures.saves += result.saves;
     for (const [style, count] of Object.entries(result.styles)) figures.styles[style] = (figures.styles[style] ?? 0) + count;
     for (const flip of result.flips) {
-      if (!flip.deliberate) {
-        figures.stale_buffer_retries += 1;
-        continue;
-      }
       figures.flips.allowed += 1;
       figures.flips[flip.verdict] += 1;
     }
     figures.flips.made += result.made;
+    figures.stale_buffer_retries += result.staleRetries;
     figures.stale_reverts += result.staleReverts;
     figures.kills[result.killed] = (figures.kills[result.killed] ?? 0) + 1;
     figures.orphans += result.orphans.length;
     figures.board_missing_seen += result.boardMissingSeen;
-    const lostFlips = result.flips.filter((flip) => flip.deliberate && flip.verdict === 'lost');
+    const lostFlips = result.flips.filter((flip) => flip.verdict === 'lost');
     const failures = [...result.failures, ...lostFlips.map((flip) => ({ check: 'flip-lost', task: flip.id, message: `${flip.id}: the person's ${flip.from} → ${flip.to} (save ${flip.n}, ${flip.style}) was not taken` }))];
     for (const failure of failures) figures.checks[failure.check] = (figures.checks[failure.check] ?? 0) + 1;
     const right = failures.length === 0;
@@ -227,7 +224,9 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
     killed,
     styles: styleCounts,
     made: records.filter((record) => record.type === 'intent' && record.deliberate).length,
-    staleReverts: records.filter((record) => record.type === 'intent' && !record.legal).length,
+    // Status changes a stale buffer carried: ones a person could have made (blocked → pending), and reverts ccx must put right.
+    staleRetries: records.filter((record) => record.type === 'intent' && !record.deliberate && record.legal).length,
+    staleReverts: records.filter((record) => record.type === 'intent' && !record.deliberate && !record.legal).length,
   };
 }
 

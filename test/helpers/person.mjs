@@ -5,7 +5,8 @@
 //
 //   inplace  truncate and write                    rename   temp file, rename over
 //   backup   rename to BOARD.md~, write anew       emacs    hold a `.#BOARD.md` lock, then backup-save
-//   stale    write back a copy read seconds ago (with the person's own edits since replayed on it)
+//   stale    write back a copy read seconds ago (with the person's own edits since replayed on it;
+//            its own edit is text, never a flip: a person flips what the board shows now)
 //   vscode   truncate, write half, pause, write the rest (a write in flight)
 //   symlink  (a world where BOARD.md is a link) every save goes to the link's target
 //
@@ -136,7 +137,8 @@ function between(random, [low, high]) {
   return Math.floor(low + random() * (high - low));
 }
 
-function chooseEdit(random, text, n, config) {
+/** One edit for this save; a status flip only from a buffer just read (a person flips what they see now). */
+function chooseEdit(random, text, n, config, mayFlip) {
   const rows = rowsOf(text);
   const flips = [];
   for (const row of rows) {
@@ -145,7 +147,8 @@ function chooseEdit(random, text, n, config) {
     if (row.status === 'failed' || row.status === 'blocked' || row.status === 'cancelled') flips.push({ kind: 'status', id: row.id, from: row.status, to: 'pending' });
   }
   const token = `${config.token}-${n}`;
-  if (flips.length > 0 && random() < (config.flipChance ?? 0.3)) return flips[Math.floor(random() * flips.length)];
+  const flip = random() < (config.flipChance ?? 0.3);
+  if (mayFlip && flip && flips.length > 0) return flips[Math.floor(random() * flips.length)];
   const pick = random();
   const row = rows.length === 0 ? undefined : rows[Math.floor(random() * rows.length)];
   if (row === undefined || pick < 0.4) return { kind: 'direction', line: `- person wrote ${token} (${'é'.repeat(n % 3)}✓)` };
@@ -231,7 +234,7 @@ export function runPerson(config) {
         // The person's own edits made since are in their buffer too (a stale buffer is stale in ccx's fields, not in theirs).
         for (const edit of edits) if (edit.at > bufferAt) buffer = applyEdit(buffer, edit);
       }
-      const edit = chooseEdit(random, buffer, n, config);
+      const edit = chooseEdit(random, buffer, n, config, style !== 'stale');
       const edited = applyEdit(buffer, edit);
       if (edited === buffer) {
         log({ type: 'skip', n, style, edit });

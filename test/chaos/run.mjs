@@ -78,7 +78,12 @@ try {
     if (only !== null && iteration !== only) continue;
     const dir = join(root, `i${iteration}`);
     const started = Date.now();
-    const result = await runIteration(dir, { random, plan, symlinked, personSeed: Math.floor(random() * 2 ** 31) });
+    const personSeed = Math.floor(random() * 2 ** 31);
+    const result = await runIteration(dir, { plan, symlinked, personSeed }).catch(async (error) => {
+      // The harness itself failed (git, a folder): say so as a failure of this iteration and go on.
+      killAll(await processesWithEnv('CCX_DATA_HOME', join(dir, 'data')));
+      return { failures: [{ check: 'harness', message: error instanceof Error ? error.stack ?? error.message : String(error) }], flips: [], orphans: [], saves: 0, boardMissingSeen: 0, killed: 'harness failed', styles: {}, made: 0, staleRetries: 0, staleReverts: 0 };
+    });
     figures.iterations += 1;
     figures.saves += result.saves;
     for (const [style, count] of Object.entries(result.styles)) figures.styles[style] = (figures.styles[style] ?? 0) + count;
@@ -102,7 +107,7 @@ try {
       if (figures.failures.length < 5) {
         figures.failures.push({
           iteration,
-          reproduce: `npm run chaos -- --seed ${seed} --iteration ${iteration} --saves ${saves} --kill ${plan.spec} --symlink ${symlinked ? 'always' : 'never'}`,
+          reproduce: `npm run chaos -- --seed ${seed} --iteration ${iteration} --saves ${saves} --kill ${plan.spec} --symlink ${symlinked ? 'always' : 'never'}${values.styles === undefined ? '' : ` --styles ${values.styles}`}`,
           stop: result.killed,
           symlinked,
           failures: failures.slice(0, 8).map((failure) => `${failure.check}: ${failure.message}`),

@@ -69,24 +69,34 @@ export function judgeFlips(intents, { audit, journals }) {
     const events = audit.filter((event) => event.task === intent.id && time(event.time) >= intent.savedAt);
     const records = journals.get(intent.id) ?? [];
     let verdict;
+    let why;
     if (intent.to === 'pending') {
       // The task ran after the flip: a new dispatch, a resumed run, a turn or a merge.
       const ran = events.find((event) => RAN.has(event.event));
       verdict = ran !== undefined && time(ran.time) < until ? 'survived' : next !== undefined ? 'superseded' : 'lost';
     } else if (intent.to === 'cancelled') {
-      const mergingBefore = records.some((record) => (record.type === 'merging' || record.type === 'merged') && time(record.at) < intent.savedAt);
+      // A merge that began (its first record) within MERGE_RACE_MS after the cancel landed is a race
+      // nobody can win: overtaken. One that began later went on despite the cancel.
+      const mergeBegan = [
+        ...records.filter((record) => record.type === 'merging' || record.type === 'merged').map((record) => time(record.at)),
+        ...audit.filter((event) => event.task === intent.id && (event.event === 'merge.checked' || event.event === 'merge.done')).map((event) => time(event.time)),
+      ].filter((at) => at >= intent.savedAt - 60_000).sort((a, b) => a - b)[0];
       const cancelled = records.find((record) => record.type === 'finished' && record.status === 'cancelled' && time(record.at) >= intent.savedAt)
         ?? events.find((event) => event.event === 'task.finished' && event.status === 'cancelled');
-      if (mergingBefore) verdict = 'overtaken';
+      if (mergeBegan !== undefined && mergeBegan <= intent.savedAt + MERGE_RACE_MS) verdict = 'overtaken';
       else if (cancelled !== undefined && time(cancelled.at ?? cancelled.time) < until) verdict = 'survived';
       else verdict = next !== undefined ? 'superseded' : 'lost';
+      if (verdict === 'lost' && mergeBegan !== undefined) why = `the task began merging ${mergeBegan - intent.savedAt} ms after the cancel landed`;
     } else {
       verdict = 'survived'; // pending → draft: nothing for ccx to do
     }
-    judged.push({ ...intent, verdict });
+    judged.push({ ...intent, verdict, ...(why === undefined ? {} : { why }) });
   }
   return judged;
 }
+
+/** A cancel that lands this close before a merge begins has lost a race nobody can win (the daemon coalesces events for 20 ms). */
+const MERGE_RACE_MS = 200;
 
 const RAN = new Set(['task.dispatched', 'recovery.resumed', 'turn.started', 'merge.done']);
 

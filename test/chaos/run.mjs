@@ -98,7 +98,7 @@ try {
     figures.orphans += result.orphans.length;
     figures.board_missing_seen += result.boardMissingSeen;
     const lostFlips = result.flips.filter((flip) => flip.verdict === 'lost');
-    const failures = [...result.failures, ...lostFlips.map((flip) => ({ check: 'flip-lost', task: flip.id, message: `${flip.id}: the person's ${flip.from} → ${flip.to} (save ${flip.n}, ${flip.style}) was not taken` }))];
+    const failures = [...result.failures, ...lostFlips.map((flip) => ({ check: 'flip-lost', task: flip.id, message: `${flip.id}: the person's ${flip.from} → ${flip.to} (save ${flip.n}, ${flip.style}) was not taken${flip.why === undefined ? '' : `: ${flip.why}`}` }))];
     for (const failure of failures) figures.checks[failure.check] = (figures.checks[failure.check] ?? 0) + 1;
     const right = failures.length === 0;
     figures.outcomes[right ? 'right' : 'wrong'] += 1;

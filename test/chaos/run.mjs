@@ -30,7 +30,7 @@ import { checkWorld } from './check.mjs';
 import { killAll, makeWorld, processesWithEnv, sleep, startDaemon, startPerson, within } from './world.mjs';
 
 const SIGTERM_BOUND_MS = 20_000;
-/** How long a daemon armed with a crash point may go on after the person is done before it counts as not reached. */
+/** How long a daemon armed with a crash point may go on after the person is done before it gets SIGTERM (the point may be on the way out). */
 const POINT_GRACE_MS = 8_000;
 
 const { values } = parseArgs({
@@ -181,11 +181,19 @@ async function runIteration(dir, { plan, symlinked, personSeed }) {
     killed = 'none';
   } else if (plan.kind === 'point') {
     const exit = await Promise.race([daemon.exit, personDone.then(() => within(daemon.exit, POINT_GRACE_MS, null))]);
-    if (exit?.signal === 'SIGKILL') killed = `kill -9 at ${plan.point.replace(/@\d+$/, '')}`;
+    const point = plan.point.replace(/@\d+$/, '');
+    if (exit?.signal === 'SIGKILL') killed = `kill -9 at ${point}`;
+    else if (exit !== null) killed = `daemon exited by itself (${exit.code ?? exit.signal})`;
     else {
-      daemon.child.kill('SIGKILL');
-      await daemon.exit;
-      killed = 'crash point not reached: kill -9 once the person was done';
+      // Not reached while it ran: some points are only on the way out (shutdown), so stop it cleanly.
+      daemon.child.kill('SIGTERM');
+      const stopped = await within(daemon.exit, SIGTERM_BOUND_MS, null);
+      if (stopped?.signal === 'SIGKILL') killed = `kill -9 at ${point} (in the SIGTERM shutdown)`;
+      else {
+        if (stopped === null) daemon.child.kill('SIGKILL');
+        await daemon.exit;
+        killed = 'crash point not reached: SIGTERM once the person was done';
+      }
     }
   } else {
     const exit = plan.at === 'turn' ? await Promise.race([daemon.exit, turnStarted(world).then(() => null)]) : await within(daemon.exit, plan.at, null);

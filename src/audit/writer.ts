@@ -2,6 +2,7 @@ import { chmodSync, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { CcxError, errnoCode } from '../errors.js';
+import { crashPoint } from '../fs/crash-point.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { isAuditEventName, type AuditEventName, type AuditFields } from './events.js';
 import { buildRecord } from './record.js';
@@ -56,6 +57,7 @@ export function openAuditLog(path: string, options: AuditLogOptions): AuditLog {
           previous.destination.destroy();
         }
         sink.logger.info(buildRecord(event, fields, options.repo));
+        crashPoint(`audit:${event}:after`);
         failing = false;
       } catch (error) {
         fail(error);

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench [-- name...]`: runs every test/bench/<name>.bench.mjs in turn and prints one JSON
+// `npm run bench [-- name... [--option value]]`: runs every test/bench/<name>.bench.mjs in turn and prints one JSON
 // object of figures, keyed by bench name. Figures, not pass/fail: targets are printed beside them.
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const wanted = process.argv.slice(2);
+// Bench names; an option (`--tasks 300`) and its value are for the benches themselves (soak reads it).
+const wanted = process.argv.slice(2).filter((arg, index, args) => !arg.startsWith('--') && !args[index - 1]?.startsWith('--'));
 const files = (await readdir(here)).filter((name) => name.endsWith('.bench.mjs')).sort();
 const results = {};
 for (const file of files) {

@@ -1,11 +1,12 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
+import { readArchives } from '../../archive/archive.js';
 import { UsageError } from '../../errors.js';
 import { readBoardForCommand } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const tasks: Command = {
-  usage: 'ccx tasks [--status S] [--json]',
+  usage: 'ccx tasks [--status S] [--json] [--all]',
   details: `Reads BOARD.md and lists its rows. A row with a problem (a missing title, an unknown status,
 a dependency cycle, a scope git rejects, …) is listed with the problem and skipped by the daemon.
 A problem with the whole file (YAML that does not parse, no ## Tasks block, …) makes ccx tasks
@@ -13,9 +14,10 @@ print every problem with its line:column and exit 1.
 
 Options:
   --status S   only rows with this status (${TASK_STATUSES.join(', ')})
+  --all        also the rows \`ccx archive\` moved to STATE_DIR/archive/ (each with "archived": its file)
   --json       an array of rows: every field (defaults filled in) plus "problems". When the file
                itself has problems: {"problems": [...]} and exit 1.`,
-  options: { status: { type: 'string' }, json: { type: 'boolean' } },
+  options: { status: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
     const status = stringOption(values, 'status');
@@ -32,7 +34,9 @@ Options:
       io.stderr('BOARD.md cannot be read as a whole, so nothing new is dispatched from it until it is fixed.\n');
       return 1;
     }
-    const rows = listedRows(board).filter((row) => status === undefined || row.fields['status'] === status);
+    const listed = listedRows(board);
+    if (booleanOption(values, 'all')) listed.push(...(await archivedRows(context.paths.archive, new Set(listed.map((row) => row.fields['id'])))));
+    const rows = listed.filter((row) => status === undefined || row.fields['status'] === status);
     if (json) {
       io.stdout(`${JSON.stringify(rows.map((row) => ({ ...row.fields, problems: row.problems.map(problemJson) })), null, 2)}\n`);
       return 0;
@@ -68,6 +72,12 @@ function listedRows(board: ParsedBoard): ListedRow[] {
     listed.push({ fields: { id: problem.task, status: null, line: problem.line }, problems: [problem] });
   }
   return listed;
+}
+
+/** The archived rows, oldest month first; a row still on the board (a move a crash interrupted) is shown once, from the board. */
+async function archivedRows(archiveDir: string, onBoard: ReadonlySet<unknown>): Promise<ListedRow[]> {
+  const archives = await readArchives(archiveDir);
+  return archives.flatMap(({ file, board }) => board.rows.filter((row) => !onBoard.has(row.id)).map((row) => ({ fields: { ...rowJson(row), archived: file }, problems: [] })));
 }
 
 function rowJson(row: TaskRow): Record<string, unknown> {

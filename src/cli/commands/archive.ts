@@ -32,8 +32,9 @@ Options:
       io.stdout(`archived ${ids.join(', ')} to ${relative(context.paths.stateDir, file)}\n`);
     }
     if (count === 0) io.stdout(`Nothing to archive: no merged or cancelled row${cutoff === null ? '' : ` finished before ${cutoff.toISOString()}`}.\n`);
-    if (result.changed.length > 0) io.stderr(`${result.changed.join(', ')} changed on the board while being archived, so they stay there; run \`ccx archive\` again.\n`);
-    if (result.flow.length > 0) io.stderr(`${result.flow.join(', ')} are written in flow style ({id: …}); write them as block rows (- id: …) to archive them.\n`);
+    const one = (ids: readonly string[]) => ids.length === 1;
+    if (result.changed.length > 0) io.stderr(`${result.changed.join(', ')} changed on the board while being archived, so ${one(result.changed) ? 'it stays' : 'they stay'} there; run \`ccx archive\` again.\n`);
+    if (result.flow.length > 0) io.stderr(`${result.flow.join(', ')} ${one(result.flow) ? 'is' : 'are'} written in flow style ({id: …}), which ccx archive does not cut; write ${one(result.flow) ? 'it as a block row' : 'them as block rows'} (- id: …) to archive ${one(result.flow) ? 'it' : 'them'}.\n`);
     return 0;
   },
 };

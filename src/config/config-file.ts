@@ -118,7 +118,7 @@ function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, wh
 
 function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Document, fail: Fail): RepoConfig['agents'] {
   const fallback = { implementer: { type: 'claude' as const }, reviewer: { type: 'codex' as const } };
-  if (node === undefined || node === null) return fallback;
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return fallback;
   if (!isMap(node)) {
     fail(node.range === undefined ? keyOrRoot : node, 'agents must be a mapping with implementer and reviewer.');
     return fallback;
@@ -133,7 +133,8 @@ function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Documen
 function readAgent(agents: YAMLMap, role: (typeof ROLES)[number], fallback: AgentConfig, doc: Document, fail: Fail): AgentConfig {
   const where = `agents.${role}`;
   const node = valueNode(agents, role);
-  if (node === undefined) return fallback;
+  // Left out or left empty (`implementer:`): the default agent for the role.
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return fallback;
   if (!isMap(node)) {
     fail(node ?? keyNode(agents, role), `${where} must be a mapping such as {type: claude} or {type: command, argv: [node, /abs/path/agent.mjs]}.`);
     return fallback;

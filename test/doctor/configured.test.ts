@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { didYouMean, parseConfig } from '../../src/config/config-file.js';
 import { runCli } from '../helpers/cli.js';
 import { fakeServiceTools, type FakeTools } from '../service/fakes.js';
 import { addFakeClis } from './fake-clis.js';
@@ -120,5 +121,18 @@ describe('ccx doctor checks what is configured', { skip: process.platform !== 'l
     expect(pick(notExecutable.lines, /^FAIL/)).toEqual([
       'FAIL  implementer  <home>/project: agents.implementer.argv[0] "<home>/not-executable.mjs" is not executable (<home>/not-executable.mjs)',
     ]);
+  });
+});
+
+describe('parseConfig', () => {
+  it('takes a role left empty as its default agent, and suggests a near key only when one is near', () => {
+    const parsed = parseConfig('repo: /r\nintegration: main\nagents:\n  implementer:\n  reviewer: {type: command, argv: [x]}\n');
+    expect(parsed).toMatchObject({ config: { agents: { implementer: { type: 'claude' }, reviewer: { type: 'command', argv: ['x'] } } } });
+    expect(parseConfig('repo: /r\nintegration: main\ncolour: blue\n')).toEqual({
+      problems: [{ line: 3, column: 1, message: 'colour is not a config.yaml setting (the settings: repo, integration, parallel, test, max_attempts, agents).' }],
+    });
+    expect(didYouMean('max_attempt', ['parallel', 'max_attempts'])).toBe('max_attempts');
+    expect(didYouMean('tset', ['test', 'repo'])).toBe('test');
+    expect(didYouMean('xy', ['test', 'repo'])).toBeNull();
   });
 });

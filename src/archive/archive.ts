@@ -53,6 +53,9 @@ export async function archiveRows(store: BoardStore, archiveDir: string, options
   await ensureDir(archiveDir);
   await withCcxLock(join(archiveDir, '.archive.lock'), async () => {
     for (const [file, entries] of byFile) await upsertArchive(file, entries);
+    // A row archived before under another month (its finished_at was edited since) leaves that file.
+    const ids = new Set([...byFile.values()].flat().map((entry) => entry.id));
+    for (const { file } of await readArchives(archiveDir)) if (!byFile.has(file)) await dropFromArchive(file, ids);
   });
   crashPoint('archive:rows-archived:after');
   const archived = new Map([...byFile.values()].flat().map((entry) => [entry.id, entry.text]));
@@ -123,6 +126,13 @@ async function upsertArchive(file: string, entries: readonly ArchivedRow[]): Pro
   const text = renderArchive(month, rows);
   if (existing?.text === text) return;
   await writeFileAtomic(file, text);
+}
+
+async function dropFromArchive(file: string, ids: ReadonlySet<string>): Promise<void> {
+  const existing = await readArchiveFile(file);
+  if (existing === null || !existing.rows.some((row) => ids.has(row.id))) return;
+  const month = /BOARD-(\d{4}-\d{2})\.md$/.exec(file)?.[1] ?? '';
+  await writeFileAtomic(file, renderArchive(month, existing.rows.filter((row) => !ids.has(row.id))));
 }
 
 function renderArchive(month: string, rows: readonly ArchivedRow[]): string {

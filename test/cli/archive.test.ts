@@ -93,6 +93,21 @@ describe('ccx archive', () => {
     expect((all.match(/^- id: /gm) ?? []).length).toBe(4);
   });
 
+  it('moves a row to its new month when its finished_at was edited after a crash left it in both places', async () => {
+    const world = await setUp();
+    const row = (finished: string) => `- id: T-1\n  title: done\n  status: merged\n  finished_at: "${finished}"\n`;
+    await writeFile(world.board, boardOf([row('2025-01-15T10:00:00.000Z')]));
+    await expect(runCli(['archive'], { cwd: world.repo, env: { ...world.env, CCX_CRASH_AT: 'archive:rows-archived:after' } })).rejects.toMatchObject({ signal: 'SIGKILL' });
+    expect(Object.keys(await archiveFiles(world.archive))).toEqual(['BOARD-2025-01.md']);
+    await writeFile(world.board, boardOf([row('2025-02-03T10:00:00.000Z')]));
+    expect((await runCli(['archive'], { cwd: world.repo, env: world.env })).stdout).toBe('archived T-1 to archive/BOARD-2025-02.md\n');
+    const files = await archiveFiles(world.archive);
+    expect(files['BOARD-2025-01.md']).not.toContain('- id: T-1');
+    expect(files['BOARD-2025-02.md']).toContain(row('2025-02-03T10:00:00.000Z'));
+    const listed = JSON.parse((await runCli(['tasks', '--all', '--json'], { cwd: world.repo, env: world.env })).stdout) as Array<{ id: string; finished_at: string }>;
+    expect(listed.map((entry) => [entry.id, entry.finished_at])).toEqual([['T-1', '2025-02-03T10:00:00.000Z']]);
+  });
+
   it('keeps every save of a person editing the board meanwhile, and archives each row exactly once', { timeout: 120_000 }, async () => {
     const seed = Number(process.env['CCX_TEST_SEED'] ?? Date.now() % 100_000);
     console.log(`archive race seed ${seed}`);

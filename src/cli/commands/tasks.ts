@@ -76,8 +76,16 @@ function listedRows(board: ParsedBoard): ListedRow[] {
 
 /** The archived rows, oldest month first; a row still on the board (a move a crash interrupted) is shown once, from the board. */
 async function archivedRows(archiveDir: string, onBoard: ReadonlySet<unknown>): Promise<ListedRow[]> {
-  const archives = await readArchives(archiveDir);
-  return archives.flatMap(({ file, board }) => board.rows.filter((row) => !onBoard.has(row.id)).map((row) => ({ fields: { ...rowJson(row), archived: file }, problems: [] })));
+  const seen = new Set(onBoard);
+  const listed: ListedRow[] = [];
+  for (const { file, board } of await readArchives(archiveDir)) {
+    for (const row of board.rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      listed.push({ fields: { ...rowJson(row), archived: file }, problems: [] });
+    }
+  }
+  return listed;
 }
 
 function rowJson(row: TaskRow): Record<string, unknown> {

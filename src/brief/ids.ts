@@ -1,14 +1,15 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { archivedNumbers } from '../archive/archive.js';
 import { CcxError, errnoCode } from '../errors.js';
 
 /**
- * Task numbers already used on disk: briefs, run folders, worktrees and accepted inbox files. A new
+ * Task numbers already used on disk: briefs, run folders, worktrees, accepted inbox files and archived rows. A new
  * id is one more than the highest number ever used here or on the board, so an id is never reused
  * (briefs, branches and run folders are named after it).
  */
-export async function numbersUsedOnDisk(folders: { tasks: string; runs: string; worktrees: string; accepted?: string }): Promise<number[]> {
-  const numbers: number[] = [];
+export async function numbersUsedOnDisk(folders: { tasks: string; runs: string; worktrees: string; accepted?: string; archive?: string }): Promise<number[]> {
+  const numbers: number[] = folders.archive === undefined ? [] : await archivedNumbers(folders.archive);
   for (const folder of [folders.tasks, folders.runs, folders.worktrees, folders.accepted]) {
     if (folder === undefined) continue;
     for (const name of await listNames(folder)) {

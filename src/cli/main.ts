@@ -13,6 +13,7 @@ const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 /** The only place that turns errors into messages and exit codes. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) return main([...rest.slice(0, 1), '--help'], io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(globalHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
@@ -89,7 +90,8 @@ export function globalHelp(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `ccx <command> --help` for a command\'s options. Exit codes: 0 success, 1 failure, 2 usage error.',
+    'Run `ccx help <command>` (or `ccx <command> --help`) for a command\'s options, `ccx --version` for the version.',
+    'Exit codes: 0 success, 1 failure, 2 usage error.',
     '',
   ].join('\n');
 }

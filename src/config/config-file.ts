@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { CcxError, errnoCode } from '../errors.js';
 import { LineIndex } from '../text/line-index.js';
 
@@ -34,7 +34,14 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject'];
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject'] as const;
+const ROLES = ['implementer', 'reviewer'] as const;
+/** The keys each agent type takes (SPEC 8); any other key is a problem on every type. */
+const AGENT_KEYS: Readonly<Record<AgentConfig['type'], readonly string[]>> = {
+  claude: ['type', 'permission_mode', 'allowed_tools', 'max_turns'],
+  codex: ['type'],
+  command: ['type', 'argv'],
+};
 
 /** Reads and checks config.yaml; a bad one throws CONFIG_INVALID listing every problem with its line:column. */
 export async function loadConfig(path: string): Promise<RepoConfig> {
@@ -56,35 +63,35 @@ export async function loadConfig(path: string): Promise<RepoConfig> {
   return parsed.config;
 }
 
+type Fail = (node: Node | null | undefined, message: string) => void;
+
+/** Every problem points at the offending key or value (`agents.reviewer.argv` on its own line, not `agents`). */
 export function parseConfig(text: string): { config: RepoConfig } | { problems: ConfigProblem[] } {
   const lines = new LineIndex(text);
   const problems: ConfigProblem[] = [];
-  const fail = (node: Node | null | undefined, message: string) => problems.push({ ...lines.position(node?.range?.[0] ?? 0), message });
   const doc = parseDocument(text, { prettyErrors: false });
+  const fail: Fail = (node, message) => problems.push({ ...lines.position(node?.range?.[0] ?? 0), message });
   for (const error of doc.errors) problems.push({ ...lines.position(error.pos[0]), message: `config.yaml does not parse: ${error.message.split('\n')[0]}` });
   if (problems.length > 0) return { problems };
   const root = doc.contents;
   if (!isMap(root)) return { problems: [{ line: 1, column: 1, message: 'config.yaml must be a mapping (repo:, integration:, agents: …).' }] };
-  const node = (key: string) => root.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.value as Node | null | undefined;
+  unknownKeys(root, TOP_LEVEL_KEYS, '', 'a config.yaml setting', fail);
+  const node = (key: string) => valueNode(root, key);
   const value = (key: string): unknown => node(key)?.toJS(doc);
-  for (const pair of root.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-    if (!TOP_LEVEL_KEYS.includes(key)) fail(pair.key as Node, `${key} is not a config.yaml setting; the settings are ${TOP_LEVEL_KEYS.join(', ')}.`);
-  }
+  const keyOrRoot = (key: string) => keyNode(root, key) ?? root;
   const repo = value('repo');
-  if (typeof repo !== 'string' || !repo.startsWith('/')) fail(node('repo'), `repo must be the repository's absolute path, but it is ${JSON.stringify(repo ?? null)}.`);
+  if (typeof repo !== 'string' || !repo.startsWith('/')) fail(node('repo') ?? keyOrRoot('repo'), `repo must be the repository's absolute path, but it is ${JSON.stringify(repo ?? null)}.`);
   const integration = value('integration');
-  if (typeof integration !== 'string' || integration.trim() === '') fail(node('integration'), `integration must name the branch merges land on, but it is ${JSON.stringify(integration ?? null)}.`);
+  if (typeof integration !== 'string' || integration.trim() === '') fail(node('integration') ?? keyOrRoot('integration'), `integration must name the branch merges land on, but it is ${JSON.stringify(integration ?? null)}.`);
   const parallel = wholeNumber(value('parallel'), DEFAULT_PARALLEL, 1, 64, (message) => fail(node('parallel'), `parallel ${message}`));
   const maxAttempts = wholeNumber(value('max_attempts'), DEFAULT_MAX_ATTEMPTS, 1, 100, (message) => fail(node('max_attempts'), `max_attempts ${message}`));
   const test = value('test');
-  if (test !== undefined && test !== null && (typeof test !== 'string' || test.trim() === '')) fail(node('test'), 'test must be a command line such as `npm test`, or left out.');
+  if (test !== undefined && test !== null && (typeof test !== 'string' || test.trim() === '')) fail(node('test') ?? keyOrRoot('test'), 'test must be a command line such as `npm test`, or left out.');
   const subject = value('commit_subject') ?? DEFAULT_COMMIT_SUBJECT;
   const subjectProblem = typeof subject === 'string' ? commitSubjectProblem(subject) : `commit_subject must be text such as "{id}: {title}", "{title}" or agent, but it is ${JSON.stringify(subject)}.`;
-  if (subjectProblem !== null) fail(node('commit_subject'), subjectProblem);
-  const agentsValue = value('agents') ?? {};
-  const agents = readAgents(agentsValue, (message) => fail(node('agents'), message));
-  if (problems.length > 0) return { problems };
+  if (subjectProblem !== null) fail(node('commit_subject') ?? keyOrRoot('commit_subject'), subjectProblem);
+  const agents = readAgents(node('agents'), keyOrRoot('agents'), doc, fail);
+  if (problems.length > 0) return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return {
     config: {
       repo: repo as string,
@@ -108,53 +115,116 @@ export function commitSubjectProblem(value: string): string | null {
   return null;
 }
 
-function readAgents(value: unknown, fail: (message: string) => void): RepoConfig['agents'] {
+function keyNode(map: YAMLMap, key: string): Node | undefined {
+  const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+  return pair?.key as Node | undefined;
+}
+
+function valueNode(map: YAMLMap, key: string): Node | null | undefined {
+  return map.items.find((item) => isScalar(item.key) && String(item.key.value) === key)?.value as Node | null | undefined;
+}
+
+/** Flags each key of `map` that is not in `allowed`, at the key itself, with the nearest allowed one when there is one. */
+function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, what: string, fail: Fail): void {
+  for (const pair of map.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (allowed.includes(key)) continue;
+    const guess = didYouMean(key, allowed);
+    const name = where === '' ? key : `${where}.${key}`;
+    fail(pair.key as Node, `${name} is not ${what}${guess === null ? '' : `; did you mean ${guess}?`} (${where === '' ? 'the settings' : `${where} takes`}: ${allowed.join(', ')}).`);
+  }
+}
+
+function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Document, fail: Fail): RepoConfig['agents'] {
   const fallback = { implementer: { type: 'claude' as const }, reviewer: { type: 'codex' as const } };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('agents must be a mapping with implementer and reviewer.');
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return fallback;
+  if (!isMap(node)) {
+    fail(node.range === undefined ? keyOrRoot : node, 'agents must be a mapping with implementer and reviewer.');
     return fallback;
   }
-  const map = value as Record<string, unknown>;
-  for (const key of Object.keys(map)) if (key !== 'implementer' && key !== 'reviewer') fail(`agents takes implementer and reviewer, but it has ${JSON.stringify(key)}.`);
+  unknownKeys(node, ROLES, 'agents', 'an agent role', fail);
   return {
-    implementer: readAgent(map['implementer'] ?? fallback.implementer, 'agents.implementer', fail),
-    reviewer: readAgent(map['reviewer'] ?? fallback.reviewer, 'agents.reviewer', fail),
+    implementer: readAgent(node, 'implementer', fallback.implementer, doc, fail),
+    reviewer: readAgent(node, 'reviewer', fallback.reviewer, doc, fail),
   };
 }
 
-function readAgent(value: unknown, where: string, fail: (message: string) => void): AgentConfig {
-  const entry = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  const type = entry['type'];
-  if (!(AGENT_TYPES as readonly unknown[]).includes(type)) {
-    fail(`${where}.type must be one of ${AGENT_TYPES.join(', ')}, but it is ${JSON.stringify(type ?? null)}.`);
-    return { type: 'claude' };
+function readAgent(agents: YAMLMap, role: (typeof ROLES)[number], fallback: AgentConfig, doc: Document, fail: Fail): AgentConfig {
+  const where = `agents.${role}`;
+  const node = valueNode(agents, role);
+  // Left out or left empty (`implementer:`): the default agent for the role.
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return fallback;
+  if (!isMap(node)) {
+    fail(node ?? keyNode(agents, role), `${where} must be a mapping such as {type: claude} or {type: command, argv: [node, /abs/path/agent.mjs]}.`);
+    return fallback;
   }
-  if (type === 'command') {
-    const argv = entry['argv'];
-    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((part) => typeof part === 'string' && part !== '')) {
-      fail(`${where}.argv must be a list like [node, /abs/path/agent.mjs] (the program and its arguments), but it is ${JSON.stringify(argv ?? null)}.`);
+  const typeNode = valueNode(node, 'type');
+  const type = typeNode?.toJS(doc) as unknown;
+  if (!(AGENT_TYPES as readonly unknown[]).includes(type)) {
+    const guess = typeof type === 'string' ? didYouMean(type, AGENT_TYPES) : null;
+    fail(typeNode ?? node, `${where}.type must be one of ${AGENT_TYPES.join(', ')}, but it is ${JSON.stringify(type ?? null)}${guess === null ? '' : `; did you mean ${guess}?`}`);
+    return fallback;
+  }
+  const agentType = type as AgentConfig['type'];
+  unknownKeys(node, AGENT_KEYS[agentType], where, `a key a ${agentType} agent takes`, fail);
+  const entry = (key: string): { node: Node | null | undefined; value: unknown } => {
+    const child = valueNode(node, key);
+    return { node: child ?? keyNode(node, key), value: child?.toJS(doc) as unknown };
+  };
+  if (agentType === 'command') {
+    const argv = entry('argv');
+    if (!Array.isArray(argv.value) || argv.value.length === 0 || !argv.value.every((part) => typeof part === 'string' && part !== '')) {
+      fail(argv.node ?? node, `${where}.argv must be a list like [node, /abs/path/agent.mjs] (the program and its arguments), but it is ${JSON.stringify(argv.value ?? null)}.`);
       return { type: 'command', argv: ['false'] };
     }
-    return { type: 'command', argv: argv as string[] };
+    return { type: 'command', argv: argv.value as string[] };
   }
-  if (type === 'codex') return { type: 'codex' };
+  if (agentType === 'codex') return { type: 'codex' };
   const agent: AgentConfig = { type: 'claude' };
-  const permission = entry['permission_mode'];
-  if (permission !== undefined) {
-    if (typeof permission !== 'string') fail(`${where}.permission_mode must be a claude permission mode such as acceptEdits.`);
-    else agent.permissionMode = permission;
+  const permission = entry('permission_mode');
+  if (permission.value !== undefined) {
+    if (typeof permission.value !== 'string') fail(permission.node, `${where}.permission_mode must be a claude permission mode such as acceptEdits.`);
+    else agent.permissionMode = permission.value;
   }
-  const tools = entry['allowed_tools'];
-  if (tools !== undefined) {
-    if (!Array.isArray(tools) || !tools.every((tool) => typeof tool === 'string')) fail(`${where}.allowed_tools must be a list of claude tool names such as [Read, Edit, "Bash(npm test:*)"].`);
-    else agent.allowedTools = tools as string[];
+  const tools = entry('allowed_tools');
+  if (tools.value !== undefined) {
+    if (!Array.isArray(tools.value) || !tools.value.every((tool) => typeof tool === 'string')) fail(tools.node, `${where}.allowed_tools must be a list of claude tool names such as [Read, Edit, "Bash(npm test:*)"].`);
+    else agent.allowedTools = tools.value as string[];
   }
-  const maxTurns = entry['max_turns'];
-  if (maxTurns !== undefined) agent.maxTurns = wholeNumber(maxTurns, 60, 1, 1000, (message) => fail(`${where}.max_turns ${message}`));
-  for (const key of Object.keys(entry)) {
-    if (!['type', 'permission_mode', 'allowed_tools', 'max_turns'].includes(key)) fail(`${where} has ${JSON.stringify(key)}, which a claude agent does not take (permission_mode, allowed_tools, max_turns).`);
-  }
+  const maxTurns = entry('max_turns');
+  if (maxTurns.value !== undefined) agent.maxTurns = wholeNumber(maxTurns.value, 60, 1, 1000, (message) => fail(maxTurns.node, `${where}.max_turns ${message}`));
   return agent;
+}
+
+/**
+ * The candidate nearest to `word` when it is a plausible typo of it (edit distance at most 2,
+ * and less than half the word), else null: `paralel` → parallel, `comand` → command.
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== null && bestDistance <= Math.min(2, Math.ceil(word.length / 2) - 1) ? best : null;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const row = rows[i]!;
+      const above = rows[i - 1]!;
+      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+  }
+  return rows[a.length]![b.length]!;
 }
 
 function wholeNumber(value: unknown, fallback: number, min: number, max: number, fail: (message: string) => void): number {

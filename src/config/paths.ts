@@ -50,6 +50,8 @@ export function statePaths(stateDir: string) {
     plans: join(stateDir, 'plans'),
     worktrees: join(stateDir, 'worktrees'),
     audit: join(stateDir, 'audit.jsonl'),
+    /** Rows `ccx archive` moved off BOARD.md, one file a month: BOARD-<yyyy-mm>.md. */
+    archive: join(stateDir, 'archive'),
     status: join(stateDir, 'STATUS.md'),
     /** The daemon's view of this repository for `ccx status` (STATUS.md's data). */
     statusJson: join(stateDir, 'status.json'),

@@ -8,6 +8,7 @@ import { checkContainment } from './checks/containment.js';
 import { checkDataRoot } from './checks/data-root.js';
 import { checkGit } from './checks/git.js';
 import { checkNode } from './checks/node.js';
+import { checkRepos } from './checks/repos.js';
 import { checkService } from './checks/service.js';
 import type { CheckResult, DoctorHost } from './types.js';
 
@@ -19,18 +20,28 @@ export function currentDoctorHost(env: NodeJS.ProcessEnv, cwd: string): DoctorHo
   return { env, cwd, platform: process.platform, home, nodeVersion: process.versions.node, timeoutMs: DOCTOR_TIMEOUT_MS, service: currentServiceHost(env), containment: cgroupSupport() };
 }
 
-/** Every check, run at once, reported in a fixed order. */
+/**
+ * Every check, run at once, reported in a fixed order. claude and codex are checked only when an
+ * initialised repository's config.yaml uses them (or when none is initialised: `ccx init` and an
+ * uninitialised `ccx loop` use both).
+ */
 export async function runDoctor(host: DoctorHost): Promise<CheckResult[]> {
+  const repos = checkRepos(host);
   const groups = await Promise.all([
     Promise.resolve([checkNode(host)]),
     checkGit(host).then((result) => [result]),
-    agentChecks(host, 'claude'),
-    agentChecks(host, 'codex'),
+    repos.then((report) => (report.uses === null || report.uses.has('claude') ? agentChecks(host, 'claude') : [unused('claude')])),
+    repos.then((report) => (report.uses === null || report.uses.has('codex') ? agentChecks(host, 'codex') : [unused('codex')])),
     checkDataRoot(host),
+    repos.then((report) => report.results),
     checkService(host),
     Promise.resolve([checkContainment(host)]),
   ]);
   return groups.flat();
+}
+
+function unused(agent: AgentName): CheckResult {
+  return { level: 'ok', name: agent, message: 'not checked: no initialised repository\'s config.yaml uses it' };
 }
 
 /** Found and its version, then logged in (only asked of a binary that was found). */

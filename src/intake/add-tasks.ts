@@ -39,7 +39,7 @@ export interface IntakeContext {
 export async function reserveIds(context: IntakeContext, board: ParsedBoard, drafts: readonly TaskDraft[]): Promise<string[]> {
   if (drafts.length === 0) return [];
   await ensureDir(context.paths.tasks);
-  const folders = { tasks: context.paths.tasks, runs: context.paths.runs, worktrees: context.paths.worktrees, accepted: context.acceptedFolder };
+  const folders = { tasks: context.paths.tasks, runs: context.paths.runs, worktrees: context.paths.worktrees, accepted: context.acceptedFolder, archive: context.paths.archive };
   let number = nextNumber(board.usedNumbers, await numbersUsedOnDisk(folders));
   const ids: string[] = [];
   for (const draft of drafts) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openAuditLog } from '../../src/audit/index.js';
@@ -138,5 +138,20 @@ describe('ccx logs', () => {
     expect(await exited).toBe(0);
     expect(output.stdout).toContain('task.cancelled    branch ccx/T-9 kept · worker stopped');
     expect(output.stdout).not.toContain('T-8');
+  });
+  it('--json -f prints each appended record as one JSON line, for jq', { timeout: 60_000 }, async () => {
+    const { repo, env, audit } = await initialised();
+    await writeFile(audit, line('2025-03-10T08:00:00.000Z', 'limit.resumed', { agent: 'before' }));
+    const { child, output, exited, waitFor } = follow(['--json', '-f'], repo, env);
+    await waitFor('"agent":"before"');
+    const log = openAuditLog(audit, { repo });
+    log.write('merge.done', { task: 'T-4', sha: 'a'.repeat(40), branch: 'main' });
+    log.close();
+    await waitFor('"event":"merge.done"');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const records = output.stdout.trimEnd().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(records.map((record) => [record['event'], record['task'] ?? null])).toEqual([['limit.resumed', null], ['merge.done', 'T-4']]);
+    expect(output.stdout.split('\n').slice(0, 2).join('\n') + '\n').toBe(`${(await readFile(audit, 'utf8')).trimEnd()}\n`);
   });
 });

@@ -58,7 +58,7 @@ describe('the model ladder', () => {
   it('rejects a bad effort, unknown fields, an empty list, codex max and bad JSON', async () => {
     expect(await ladderError(JSON.stringify({ tiers: [tier('default', { claude: { model: 'opus', effort: 'ultra' }, colour: 'red' })] }))).toMatchInlineSnapshot(`
       "model-ladder.json has 2 problems:
-      <state>/model-ladder.json:1:101: tiers[0]: "colour" is not a ladder field; expected "alias", "claude", "codex".
+      <state>/model-ladder.json:1:101: tiers[0]: "colour" is not a ladder field (expected "alias", "claude", "codex").
       <state>/model-ladder.json:1:64: tiers[0].claude.effort must be one of low, medium, high, xhigh, max, but it is "ultra".
       Fix the file (example: {"default_start": "default", "tiers": [{"alias": "default", "claude": {"model": "sonnet", "effort": "high"}, "codex": {"model": "gpt-5.5"}}]}), or remove it to use the built-in ladder."
     `);

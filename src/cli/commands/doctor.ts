@@ -8,8 +8,11 @@ export const doctor: Command = {
   details: `One line per check, ok / warn / FAIL, each problem with its fix:
   node 20.19 or newer; git 2.38 or newer; claude and codex found (CCX_CLAUDE_BIN / CCX_CODEX_BIN or
   PATH), their versions, and whether they are logged in where the CLI can tell (\`claude auth status\`,
-  \`codex login status\`); the CCX_* variables; the data root writable; the service installed and
-  running; linger on Linux. Nothing is changed.
+  \`codex login status\`), each only when an initialised repository uses it (or none is initialised);
+  the CCX_* variables; the data root writable; each initialised repository's config.yaml and
+  model-ladder.json (every problem at its line:column, with a did-you-mean for a mistyped key), its
+  command agents' programs (argv[0] exists and is executable) and its test command's program; the
+  service installed and running; linger on Linux. Nothing is changed.
 Exit 0 when nothing failed (warnings allowed), 1 otherwise.
 
 Options:

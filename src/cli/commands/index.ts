@@ -21,9 +21,11 @@ export const commands: readonly CommandEntry[] = [
   { name: 'status', summary: 'Show the daemon, every repository, its tasks and board problems.', load: async () => (await import('./status.js')).status },
   { name: 'logs', summary: 'Show the audit log of the repository you are in; -f follows it.', load: async () => (await import('./logs.js')).logs },
   { name: 'cancel', summary: 'Cancel a pending or running task (its branch is kept).', load: async () => (await import('./cancel.js')).cancel },
+  { name: 'archive', summary: 'Move merged and cancelled rows off BOARD.md into STATE_DIR/archive/, byte for byte.', load: async () => (await import('./archive.js')).archive },
   { name: 'clean', summary: 'Remove the worktree and branch of a finished task, or every left-over one.', load: async () => (await import('./clean.js')).clean },
   { name: 'loop', summary: 'Run one task now, in the foreground: implement, review, fix for a fixed number of cycles.', load: async () => (await import('./loop.js')).loop },
   { name: 'forever', summary: 'Run one task now, in the foreground, until the reviewer approves (capped).', load: async () => (await import('./forever.js')).forever },
   { name: 'service', summary: 'Run the daemon as a systemd user service (Linux) or launchd agent (macOS).', load: async () => (await import('./service.js')).service },
+  { name: 'completion', summary: 'Print a completion script for bash, zsh or fish.', load: async () => (await import('./completion.js')).completion },
   { name: 'doctor', summary: 'Check what ccx needs: node, git, claude and codex (and their logins), the data root, the service.', load: async () => (await import('./doctor.js')).doctor },
 ];

@@ -8,7 +8,7 @@ import { initialisedContext } from '../context.js';
 export const FOLLOW_BACKLOG_LINES = 20;
 
 export const logs: Command = {
-  usage: 'ccx logs [-f] [--task T-n] [-n N]',
+  usage: 'ccx logs [-f] [--task T-n] [-n N] [--json]',
   details: `Prints STATE_DIR/audit.jsonl one record a line: local time, task/attempt/cycle, event, and
 the event's key facts (agent, model, exit code, duration, verdict counts, merge commit, …).
 A line that does not parse is skipped; how many were skipped is said on stderr at the end.
@@ -17,8 +17,10 @@ Options:
   -f, --follow   keep printing records as the daemon appends them, until Ctrl-C; a log that does
                  not exist yet is waited for, and one truncated or replaced is read from its start
   --task T-n     only the records of this task
-  -n, --lines N  only the last N records (default: all; with -f, the last ${FOLLOW_BACKLOG_LINES})`,
-  options: { follow: { type: 'boolean', short: 'f' }, task: { type: 'string' }, lines: { type: 'string', short: 'n' } },
+  -n, --lines N  only the last N records (default: all; with -f, the last ${FOLLOW_BACKLOG_LINES})
+  --json         the records as JSON Lines, one object a line as audit.jsonl holds them, for jq
+                 (\`ccx logs --json -f | jq -c 'select(.event == "merge.done")'\`)`,
+  options: { follow: { type: 'boolean', short: 'f' }, task: { type: 'string' }, lines: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
     const task = stringOption(values, 'task');
@@ -26,7 +28,7 @@ Options:
     const follow = booleanOption(values, 'follow');
     const lines = lineCount(stringOption(values, 'lines')) ?? (follow ? FOLLOW_BACKLOG_LINES : Infinity);
     const path = (await initialisedContext(io)).paths.audit;
-    const print = auditPrinter({ color: io.stdoutIsTTY && (io.env['NO_COLOR'] ?? '') === '' });
+    const print = booleanOption(values, 'json') ? jsonLine : auditPrinter({ color: io.stdoutIsTTY && (io.env['NO_COLOR'] ?? '') === '' });
     const filter = task === undefined ? {} : { task };
 
     const backlog: AuditRecord[] = [];
@@ -51,6 +53,10 @@ Options:
     return 0;
   },
 };
+
+function jsonLine(record: AuditRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
 
 function lineCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -1,6 +1,6 @@
 import { formatProblem, TASK_STATUSES, type BoardProblem, type ParsedBoard, type TaskRow } from '../../board/index.js';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readArchives } from '../../archive/archive.js';
 import { orphanBriefs } from '../../brief/ids.js';
 import { UsageError } from '../../errors.js';
 import { scopeMeaningNotices, type ScopeMeaningNotice } from '../../git/scope/default-meaning.js';
@@ -12,7 +12,7 @@ import { initialisedContext } from '../context.js';
 import { printable } from '../../text/printable.js';
 
 export const tasks: Command = {
-  usage: 'ccx tasks [--status S] [--json]',
+  usage: 'ccx tasks [--status S] [--json] [--all]',
   details: `Reads BOARD.md and lists its rows, then every brief in tasks/ that no row names (ORPHAN, as
 ccx-loop calls it; shown without --status). A row with a problem (a missing title, an unknown status,
 a dependency cycle, a scope git rejects, …) is listed with the problem and skipped by the daemon.
@@ -21,10 +21,11 @@ print every problem with its line:column and exit 1.
 
 Options:
   --status S   only rows with this status (${TASK_STATUSES.join(', ')})
+  --all        also the rows \`ccx archive\` moved to STATE_DIR/archive/ (each with "archived": its file)
   --json       an array of rows: every field (defaults filled in) plus "problems" and "notices"
                (a scope whose meaning differs from ccx-loop's, which is not a problem). When the file
                itself has problems: {"problems": [...]} and exit 1.`,
-  options: { status: { type: 'string' }, json: { type: 'boolean' } },
+  options: { status: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
     const status = stringOption(values, 'status');
@@ -42,12 +43,14 @@ Options:
       return 1;
     }
     const waits = await taskWaits(context.paths.stateDir, await liveWaits(context.paths.statusJson));
-    const rows = listedRows(board, ladder.defaultStart).filter((row) => status === undefined || row.fields['status'] === status);
+    const listed = listedRows(board, ladder.defaultStart);
+    if (booleanOption(values, 'all')) listed.push(...(await archivedRows(context.paths.archive, new Set(listed.map((row) => row.fields['id'])), ladder.defaultStart)));
+    const rows = listed.filter((row) => status === undefined || row.fields['status'] === status);
     for (const row of rows) {
       const wait = waits.get(String(row.fields['id']));
       if (wait !== undefined && row.fields['status'] === 'running') row.fields['waiting'] = describeTaskWait(wait);
     }
-    const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: join(context.paths.stateDir, 'archive') }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
+    const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: context.paths.archive }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
     const orphanRows = orphans.map((id) => ({ fields: { id, status: ORPHAN, brief: `tasks/${id}.md` }, problems: [] }));
     const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => rows.some((listed) => listed.fields['id'] === row.id)));
     if (json) {
@@ -88,6 +91,20 @@ function listedRows(board: ParsedBoard, defaultStart: string): ListedRow[] {
     }
     seen.add(key);
     listed.push({ fields: { id: problem.task, status: null, line: problem.line }, problems: [problem] });
+  }
+  return listed;
+}
+
+/** The archived rows, oldest month first; a row still on the board (a move a crash interrupted) is shown once, from the board. */
+async function archivedRows(archiveDir: string, onBoard: ReadonlySet<unknown>, defaultStart: string): Promise<ListedRow[]> {
+  const seen = new Set(onBoard);
+  const listed: ListedRow[] = [];
+  for (const { file, board } of await readArchives(archiveDir)) {
+    for (const row of board.rows) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      listed.push({ fields: { ...rowJson(row, defaultStart), archived: file }, problems: [] });
+    }
   }
   return listed;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { didYouMean } from '../../config/config-file.js';
 import { CcxError, errnoCode } from '../../errors.js';
 import { LineIndex } from '../../text/line-index.js';
 import { BUILT_IN_LADDER, CLAUDE_EFFORTS, CODEX_EFFORTS } from './built-in.js';
@@ -129,6 +130,8 @@ function readModel(rung: YAMLMap, agent: 'claude' | 'codex', where: string, effo
 function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, fail: Fail): void {
   for (const pair of map.items) {
     const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
-    if (!allowed.includes(key)) fail(pair.key as Node, `${where === '' ? '' : `${where}: `}${JSON.stringify(key)} is not a ladder field; expected ${allowed.map((name) => JSON.stringify(name)).join(', ')}.`);
+    if (allowed.includes(key)) continue;
+    const guess = didYouMean(key, allowed);
+    fail(pair.key as Node, `${where === '' ? '' : `${where}: `}${JSON.stringify(key)} is not a ladder field${guess === null ? '' : `; did you mean ${JSON.stringify(guess)}?`} (expected ${allowed.map((name) => JSON.stringify(name)).join(', ')}).`);
   }
 }

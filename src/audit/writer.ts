@@ -1,4 +1,4 @@
-import { chmodSync, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, constants, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { CcxError, errnoCode } from '../errors.js';
@@ -77,10 +77,13 @@ interface Sink {
   logger: Logger;
 }
 
+/** Append, never through a link planted at the path (SPEC 13: an agent knows CCX_STATE_DIR). */
+const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
 /** Our own O_APPEND descriptor (so we can tell when the path names another file), with pino writing to it. */
 function openSink(path: string, onError: (error: unknown) => void): Sink {
   ensurePrivateDir(dirname(path));
-  const fd = openSync(path, 'a', PRIVATE_FILE_MODE);
+  const fd = openSync(path, APPEND_NO_FOLLOW, PRIVATE_FILE_MODE);
   const destination = pino.destination({ fd, sync: true });
   destination.on('error', onError);
   const logger = pino(
@@ -115,6 +118,12 @@ function ensurePrivateDir(dir: string): void {
 }
 
 function auditError(path: string, error: unknown): CcxError {
+  if (errnoCode(error) === 'ELOOP') {
+    return new CcxError('AUDIT_FAILED', `the audit log ${path} is a symbolic link that ccx did not make; ccx does not write through it.`, {
+      hint: `Something (an agent?) put it there: look at what it points to, remove the link (rm ${path}), and ccx writes the log there again.`,
+      cause: error,
+    });
+  }
   const reason = errnoCode(error) ?? (error instanceof Error ? error.message : String(error));
   return new CcxError('AUDIT_FAILED', `the audit log ${path} cannot be written (${reason}).`, {
     hint: 'Check that the disk has room and that the STATE_DIR belongs to you; ccx goes on without the record.',

@@ -136,9 +136,11 @@ const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 /**
  * ccx's own git calls run none of the repository's hooks (a person's post-checkout hook could take
  * minutes or never end): hooks are looked up under this path, where no file can exist (git finds
- * no `/dev/null/<hook>` and runs nothing). Agents' own git calls are theirs and keep the hooks.
+ * no `/dev/null/<hook>` and runs nothing). The fsmonitor hook is named by path in core.fsmonitor
+ * (`.git/hooks/fsmonitor-watchman`), so it is turned off on its own; it only speeds up status.
+ * Agents' own git calls are theirs and keep the hooks.
  */
-export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'] as const;
+export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'] as const;
 
 /** Calls that write or read a whole tree (a checkout, a merge, a status of every file) get longer. */
 const TREE_COMMANDS = new Set(['worktree', 'merge', 'merge-tree', 'reset', 'clean', 'add', 'status', 'read-tree', 'checkout', 'switch']);

@@ -5,7 +5,8 @@ import type { ParsedBoard } from '../board/parse/board.js';
 import type { LoopMode, Priority, Scope } from '../board/types.js';
 import { defaultBriefField } from '../brief/location.js';
 import { briefPathFor, claimNumber, nextNumber, numbersUsedOnDisk } from '../brief/ids.js';
-import { createFileExclusive, ensureDir } from '../fs/atomic-write.js';
+import { createFileExclusive } from '../fs/atomic-write.js';
+import { ensureDirNoFollow } from '../fs/no-follow.js';
 import type { StatePaths } from '../config/paths.js';
 
 /** A task about to be added; its id is chosen when it is added. */
@@ -38,7 +39,8 @@ export interface IntakeContext {
  */
 export async function reserveIds(context: IntakeContext, board: ParsedBoard, drafts: readonly TaskDraft[]): Promise<string[]> {
   if (drafts.length === 0) return [];
-  await ensureDir(context.paths.tasks);
+  // A link planted at tasks/ (an agent knows CCX_STATE_DIR) would take the briefs outside STATE_DIR.
+  await ensureDirNoFollow(context.paths.stateDir, context.paths.tasks);
   const folders = { tasks: context.paths.tasks, runs: context.paths.runs, worktrees: context.paths.worktrees, accepted: context.acceptedFolder, archive: context.paths.archive };
   let number = nextNumber(board.usedNumbers, await numbersUsedOnDisk(folders));
   const ids: string[] = [];

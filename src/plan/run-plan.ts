@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AgentAdapter } from '../agents/index.js';
 import { directionOf, type BoardStore, type ParsedBoard } from '../board/index.js';
 import type { StatePaths } from '../config/paths.js';
 import { CcxError, errnoCode } from '../errors.js';
-import { ensureDir } from '../fs/atomic-write.js';
+import { ensureDirNoFollow } from '../fs/no-follow.js';
 import type { GitRepo } from '../git/index.js';
 import { addTasks } from '../intake/add-tasks.js';
 import { rungFor } from '../loop/ladder/pick.js';
@@ -102,9 +102,9 @@ async function writableBoard(input: PlanInput): Promise<ParsedBoard> {
   return board;
 }
 
-/** STATE_DIR/plans/<UTC time>[-k]/, made fresh for this run (0700). */
+/** STATE_DIR/plans/<UTC time>[-k]/, made fresh for this run (0700); a link planted at plans/ is refused, not followed. */
 async function newPlanDir(plans: string): Promise<string> {
-  await ensureDir(plans);
+  await ensureDirNoFollow(dirname(plans), plans);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   for (let suffix = 1; ; suffix++) {
     const dir = join(plans, suffix === 1 ? stamp : `${stamp}-${suffix}`);

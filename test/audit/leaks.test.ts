@@ -53,4 +53,11 @@ describe('scrubReason', () => {
     expect(scrubReason('/tmp/ccx-data-PgEiYv/ccx-git-yrAbal-7caef31/runs/T-1 is a symbolic link', {})).toBe('/tmp/ccx-data-PgEiYv/ccx-git-yrAbal-7caef31/runs/T-1 is a symbolic link');
     expect(scrubReason('wrote /srv/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo/x', {})).toBe('wrote /srv/[redacted]/x');
   });
+
+  it('keeps long file, test and script names (words run together) so the reason still says what happened; random keys still go', () => {
+    const conflict = 'the merge of T-3 conflicts in src/components/UserProfileSettingsPanel2Container.tsx and test_user_profile_settings_panel_2_container.py';
+    expect(scrubReason(conflict, {})).toBe(conflict);
+    expect(scrubReason('npm run test:integration-suite-2026-with-coverage exited 1', {})).toBe('npm run test:integration-suite-2026-with-coverage exited 1');
+    expect(scrubReason('key aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xYz and 4b825dc642cb6eb9a060e54bf8d69288', {})).toBe('key [redacted] and [redacted]');
+  });
 });

@@ -1,4 +1,4 @@
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_EVENT_NAMES, MAX_RECORD_BYTES, openAuditLog, readAuditLog, type AuditEventName, type AuditFields, type AuditLog } from '../../src/audit/index.js';
@@ -134,6 +134,22 @@ describe('openAuditLog', () => {
     expect(() => log.write('limit.resumed', { agent: 'claude' })).not.toThrow();
     log.close();
     expect(errors).toEqual(['AUDIT_FAILED: the audit log <dir>/state/audit.jsonl cannot be written (ENOTDIR).']);
+  });
+
+  it('never appends through a link planted at audit.jsonl (an agent knows CCX_STATE_DIR): refused and reported, the outside file unchanged', async () => {
+    const dir = await testdir({ 'outside.txt': 'the person\'s file\n' });
+    const outside = join(dir, 'outside.txt');
+    const errors: string[] = [];
+    const { path, log } = await logIn(dir, (error) => errors.push(`${error.code}: ${error.message.replaceAll(dir, '<dir>')}`));
+    log.write('limit.resumed', { agent: 'one' });
+    // Planted while the log is open (a running daemon), and before it is opened (the next start).
+    await rm(path);
+    await symlink(outside, path);
+    expect(() => log.write('limit.resumed', { agent: 'two' })).not.toThrow();
+    log.close();
+    expect(() => openAuditLog(path, { repo: '/r' })).toThrow(/is a symbolic link/);
+    expect(await readFile(outside, 'utf8')).toBe('the person\'s file\n');
+    expect(errors).toEqual(['AUDIT_FAILED: the audit log <dir>/state/audit.jsonl is a symbolic link that ccx did not make; ccx does not write through it.']);
   });
 
   it('fails to open with the path and the reason', async () => {

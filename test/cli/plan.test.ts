@@ -246,6 +246,18 @@ describe('ccx plan', () => {
     expect((await readdir(join(stateDir, 'plans', dir ?? ''))).sort()).toEqual(['try1.out', 'try1.problems.txt', 'try1.prompt.md', 'try2.out', 'try2.problems.txt', 'try2.prompt.md']);
   });
 
+  it('a link planted at STATE_DIR/plans is refused: no prompt or answer is written outside STATE_DIR', async () => {
+    const { board, stateDir, plan: run } = await planRepo(plan(GOOD));
+    const outside = await testdir();
+    await symlink(outside, join(stateDir, 'plans'));
+    const before = await readFile(board);
+    const result = await run(['Add a --json flag']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${join(stateDir, 'plans')} is a symbolic link (to ${outside}) that ccx did not make`);
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readFile(board)).toEqual(before);
+  });
+
   it('invented globs: one under no existing folder is dropped from the row and named in its notes, without a second (paid) try; a new file inside an existing folder is kept with a note', async () => {
     const invented = answer(
       planned('P1', { title: 'Add the json printer', scope: { include: ['lib/json/**', 'src/cli/json.ts', 'src/cli/main.ts'], exclude: [] } }),

@@ -37,6 +37,26 @@ describe('the person\'s hooks and filters cannot hang ccx', () => {
     expect(await readFile(marker, 'utf8')).toBe('');
   });
 
+  it('the person\'s fsmonitor hook (core.fsmonitor = .git/hooks/fsmonitor-watchman) that hangs does not run for ccx\'s own git calls', { timeout: 30_000 }, async () => {
+    const { repo, dir, task } = await engineRepo({ 'a.txt': 'a\n' });
+    const marker = join(await testdir(), 'hooks.log');
+    // core.fsmonitor names a hook of its own by path, so core.hooksPath does not turn it off.
+    await writeFile(join(dir, '.git', 'hooks', 'fsmonitor-watchman'), hangingHook(marker), { mode: 0o755 });
+    execFileSync('git', ['config', 'core.fsmonitor', '.git/hooks/fsmonitor-watchman'], { cwd: dir });
+    // The hook is live: the person's own git runs it.
+    execFileSync('git', ['status', '--porcelain'], { cwd: dir, env: { ...process.env, ...TEST_GIT_ENV, HOOK_FAST: '1' } });
+    expect(await readFile(marker, 'utf8')).toContain('fsmonitor-watchman');
+    await writeFile(marker, '');
+
+    const started = Date.now();
+    const worktree = await task('T-1');
+    await writeInto(worktree.path, { 'feature.txt': 'T-1\n' });
+    await commitTurn(repo, { worktree: worktree.path, message: 'T-1 a1 c1 implementer' });
+    expect(await squashMerge(repo, { integration: 'main', branch: 'ccx/T-1', id: 'T-1', title: 'Feature', body: '' })).toMatchObject({ status: 'merged', checkout: dir });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await readFile(marker, 'utf8')).toBe('');
+  });
+
   it('a git call past its time limit is stopped with everything it started, and says so', { timeout: 30_000 }, async () => {
     const { repo, dir, task } = await engineRepo({ 'a.txt': 'a\n', '.gitattributes': '*.slow filter=hang\n' });
     const pidFile = join(await testdir(), 'filter.pid');

@@ -54,6 +54,30 @@ describe('task worktrees are pinned: an agent cannot point ccx at the person\'s 
     expect(await runGit(f.dir, ['rev-parse', 'ccx/T-1'])).toBe(await runGit(f.dir, ['rev-parse', 'main']));
   });
 
+  it('an implementer that links its worktree\'s index to the person\'s index fails the turn, and the person\'s staged file stays staged', async () => {
+    const agentDir = await testdir({ 'link-index.mjs': INDEX_LINKING_AGENT });
+    const f = await loopFixture({
+      files: { 'README.md': '# test\n', 'notes.txt': 'notes\n' },
+      agents: { implementer: { type: 'command', argv: [process.execPath, join(agentDir, 'link-index.mjs')], killGraceMs: 300 } },
+    });
+    await writeFile(join(f.dir, 'staged.txt'), 'mine, staged\n');
+    await runGit(f.dir, ['add', 'staged.txt']);
+    const before = await personState(f.dir);
+    expect(before.status).toBe('A  staged.txt\n');
+
+    const result = await f.run();
+
+    // Before the fix: git followed the link, so the person's index lost staged.txt and gained agent.txt.
+    const after = await personState(f.dir);
+    expect(after.status).toBe(before.status);
+    expect(after.indexBytes.equals(before.indexBytes)).toBe(true);
+    expect(result.exit).toBe('error');
+    expect(messageOf({ message: result.message }, { [f.dir]: '<repo>', [f.input.worktree]: '<worktree>' })).toMatch(
+      /^The implement step of cycle 1 failed: .*<repo>\/\.git\/worktrees\/T-1\/index .*symbolic link/,
+    );
+    expect(await runGit(f.dir, ['rev-parse', 'ccx/T-1'])).toBe(await runGit(f.dir, ['rev-parse', 'main']));
+  });
+
   it('a task worktree swapped for a link to the person\'s own worktree is refused before git runs', async () => {
     const { repo, task, dir } = await engineRepo({ 'a.txt': 'a\n' });
     const { path } = await task('T-1');
@@ -115,6 +139,17 @@ describe('task worktrees are pinned: an agent cannot point ccx at the person\'s 
     expect(result.message.replaceAll(f.input.worktree, '<worktree>')).toMatch(/^The implement step of cycle 1 failed: the worktree <worktree> was removed while T-1 ran \(the folder is gone\)/);
   });
 });
+
+/** An implementer that replaces its worktree's index (in the admin folder its .git file names) with a link to the main repository's index, then edits. */
+const INDEX_LINKING_AGENT = `
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+const gitDir = /^gitdir: (.+)$/m.exec(readFileSync('.git', 'utf8'))[1].trim();
+rmSync(join(gitDir, 'index'), { force: true });
+symlinkSync(join(resolve(gitDir, '..', '..'), 'index'), join(gitDir, 'index'));
+writeFileSync('agent.txt', 'the agent was here\\n');
+console.log('done');
+`;
 
 /** The person removes the worktree while the agent works; the agent then fails on its next write. */
 const REMOVED_WHILE_WORKING = `

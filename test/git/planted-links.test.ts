@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTaskWorktree } from '../../src/git/worktree/create.js';
@@ -115,5 +115,21 @@ describe('links an agent plants under STATE_DIR or the inbox are never followed'
     expect(run.stderr.replaceAll(inbox, '<inbox>').replaceAll(outside, '<outside>')).toContain('<inbox>/accepted is a symbolic link (to <outside>) that ccx did not make');
     expect(await readdir(outside)).toEqual([]);
     expect(await readdir(join(inbox, '.processing'))).toEqual(['T-1-feature.md']);
+  });
+
+  it('tasks/ made a link: ccx add writes no brief outside STATE_DIR, and says why', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [] });
+    const outside = await testdir();
+    const tasks = join(target.paths.stateDir, 'tasks');
+    await rm(tasks, { recursive: true, force: true });
+    await symlink(outside, tasks);
+    const board = await readFile(target.paths.board);
+
+    const run = await runCli(['add', 'A feature'], { cwd: target.repo, env: target.env });
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr.replaceAll(tasks, '<tasks>').replaceAll(outside, '<outside>')).toContain('<tasks> is a symbolic link (to <outside>) that ccx did not make');
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readFile(target.paths.board)).toEqual(board);
   });
 });

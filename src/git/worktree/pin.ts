@@ -18,8 +18,8 @@ const adminDirs = new Map<string, string>();
  * Checks that `worktree` is still the linked worktree git made for this repository and returns
  * its git dir: the worktree's `.git` file points at an admin dir under the common `.git/worktrees/`,
  * and that admin dir's `gitdir` points back at the worktree. An agent that rewrote the `.git` file
- * (to point ccx at the person's checkout) or removed the worktree gets an error that says so,
- * before any git command runs there.
+ * (to point ccx at the person's checkout), linked its index to the person's, or removed the
+ * worktree gets an error that says so, before any git command runs there.
  */
 export async function pinTaskWorktree(repo: GitRepo, worktree: string): Promise<PinnedWorktree> {
   const workTree = resolve(worktree);
@@ -42,6 +42,8 @@ export async function pinTaskWorktree(repo: GitRepo, worktree: string): Promise<
       hint: `Put it back (printf 'gitdir: ${gitDir}\\n' > ${dotGit}) and set the task to pending, or remove it with ccx clean ${taskOf(workTree) ?? '<id>'}.`,
     });
   }
+  // git writes the index through a link it finds there: one planted to the person's index would be overwritten.
+  await requireNoLinks(join(repo.commonDir, 'worktrees'), join(gitDir, 'index'));
   return { gitDir, workTree };
 }
 

@@ -1,8 +1,8 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
 import type { TaskRow } from '../../board/types.js';
 import { CcxError } from '../../errors.js';
-import { appendJournal, journalPath } from '../journal/journal.js';
-import { emptyFacts, type TaskFacts } from '../journal/state.js';
+import { appendJournal, journalPath, readJournal } from '../journal/journal.js';
+import { emptyFacts, foldJournal, type TaskFacts } from '../journal/state.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 import { finish } from '../worker/finish.js';
 import { TaskWorker, type WorkerStart } from '../worker/task-worker.js';
@@ -38,6 +38,8 @@ export async function reconcilePass(runtime: RepoRuntime): Promise<void> {
     await recover(runtime, facts, board);
   }
   await converge(runtime, facts);
+  // Recovery and convergence may have ended tasks since the read above: decide on what the journals say now.
+  facts = await runtime.journalledFacts();
   const candidates = board !== null && board.valid ? await applyDecisions(runtime, board.rows, facts) : [];
   runtime.facts = await runtime.journalledFacts();
   await dispatch(runtime, board === null ? null : withJournalStatuses(board, runtime.facts), candidates);
@@ -69,6 +71,15 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
     let known = facts.get(row.id) ?? emptyFacts();
     const worker = runtime.workers.get(row.id);
     let decision: Decision = decide(row, known, worker !== undefined);
+    // A worker runs beside this pass: one that ended after the journals were read left facts that no
+    // longer hold. Acting on a task without its worker (ending or resuming it) needs its journal as it is now.
+    if (worker === undefined && (decision.kind === 'cancel' || decision.kind === 'resume')) {
+      const now = foldJournal(await readJournal(journalPath(runtime.paths.runs, row.id)));
+      if (now.phase !== known.phase || now.attempt !== known.attempt) {
+        runtime.request('board');
+        continue;
+      }
+    }
     if (decision.kind === 'new-run') {
       await archiveJournal(runtime, row.id, decision.reason);
       known = emptyFacts();

@@ -48,7 +48,7 @@ function journalState(records, until = Infinity) {
  * (the task had started merging, which nothing undoes) or superseded (the person changed the row
  * again before ccx could act).
  */
-export function judgeFlips(intents, { audit, journals }) {
+export function judgeFlips(intents, { audit, journals, saves = [] }) {
   const accepted = new Map();
   const allowed = [];
   for (const intent of intents.filter((candidate) => candidate.deliberate)) {
@@ -65,7 +65,11 @@ export function judgeFlips(intents, { audit, journals }) {
   for (const [index, intent] of allowed.entries()) {
     if (!intent.legal) continue;
     const next = allowed.slice(index + 1).find((later) => later.id === intent.id && later.legal);
-    const until = next?.savedAt ?? Infinity;
+    // The person's own stale buffer (read before this flip, saved after it) puts the old status back:
+    // from then on the flip is theirs to make again, not ccx's to keep.
+    const reverted = saves.find((save) => save.style === 'stale' && save.bufferAt < intent.savedAt && save.savedAt > intent.savedAt);
+    const until = Math.min(next?.savedAt ?? Infinity, reverted?.savedAt ?? Infinity);
+    const undone = next !== undefined || reverted !== undefined;
     const events = audit.filter((event) => event.task === intent.id && time(event.time) >= intent.savedAt);
     const records = journals.get(intent.id) ?? [];
     let verdict;
@@ -73,7 +77,7 @@ export function judgeFlips(intents, { audit, journals }) {
     if (intent.to === 'pending') {
       // The task ran after the flip: a new dispatch, a resumed run, a turn or a merge.
       const ran = events.find((event) => RAN.has(event.event));
-      verdict = ran !== undefined && time(ran.time) < until ? 'survived' : next !== undefined ? 'superseded' : 'lost';
+      verdict = ran !== undefined && time(ran.time) < until ? 'survived' : undone ? 'superseded' : 'lost';
     } else if (intent.to === 'cancelled') {
       // A merge that began (its first record) within MERGE_RACE_MS after the cancel landed is a race
       // nobody can win: overtaken. One that began later went on despite the cancel.
@@ -85,7 +89,7 @@ export function judgeFlips(intents, { audit, journals }) {
         ?? events.find((event) => event.event === 'task.finished' && event.status === 'cancelled');
       if (mergeBegan !== undefined && mergeBegan <= intent.savedAt + MERGE_RACE_MS) verdict = 'overtaken';
       else if (cancelled !== undefined && time(cancelled.at ?? cancelled.time) < until) verdict = 'survived';
-      else verdict = next !== undefined ? 'superseded' : 'lost';
+      else verdict = undone ? 'superseded' : 'lost';
       if (verdict === 'lost' && mergeBegan !== undefined) why = `the task began merging ${mergeBegan - intent.savedAt} ms after the cancel landed`;
     } else {
       verdict = 'survived'; // pending → draft: nothing for ccx to do
@@ -123,7 +127,7 @@ export async function checkWorld(world, { onceExit }) {
   const audit = await readJsonLines(world.audit);
   const journals = new Map();
   for (const task of world.tasks) journals.set(task.id, await readJsonLines(join(world.stateDir, 'runs', task.id, 'journal.jsonl')));
-  const flips = judgeFlips(intents, { audit, journals });
+  const flips = judgeFlips(intents, { audit, journals, saves });
 
   // The board is there (a link still a link), and parses.
   let text = null;
@@ -159,7 +163,8 @@ export async function checkWorld(world, { onceExit }) {
     // retry or put right as a stale buffer: either is right, so such a row is not judged here.
     const last = flips.filter((flip) => flip.id === task.id).at(-1);
     let expected = task.status === 'draft' ? 'draft' : task.natural;
-    if (last?.to === 'pending') expected = task.natural;
+    if (last?.verdict === 'superseded') expected = null; // the person's own stale buffer put the old status back: either end is right
+    else if (last?.to === 'pending') expected = task.natural;
     else if (last?.to === 'cancelled') expected = last.verdict === 'overtaken' ? null : 'cancelled';
     else if (last?.to === 'draft') expected = null; // a pending → draft may race a dispatch: either is right
     if (intents.some((intent) => intent.id === task.id && !intent.deliberate && intent.legal && intent.savedAt > (last?.savedAt ?? -Infinity))) expected = null;

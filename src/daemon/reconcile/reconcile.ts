@@ -4,7 +4,6 @@ import { CcxError } from '../../errors.js';
 import { appendJournal, journalPath, readJournal } from '../journal/journal.js';
 import { emptyFacts, foldJournal, type TaskFacts } from '../journal/state.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
-import { finish } from '../worker/finish.js';
 import { TaskWorker, type WorkerStart } from '../worker/task-worker.js';
 import { RETRY_LATER } from '../worker/transition.js';
 import { readBoardForDaemon } from './board-read.js';
@@ -12,7 +11,7 @@ import { converge, archiveJournal } from './converge.js';
 import { decide, type Decision } from './decide.js';
 import { dispatch } from './dispatch.js';
 import { ingestInboxForDaemon } from './inbox.js';
-import { recover } from './recover.js';
+import { cancelWithoutWorker, recover } from './recover.js';
 
 export interface Candidate {
   row: TaskRow;
@@ -94,7 +93,7 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
         break;
       case 'cancel':
         if (worker !== undefined) worker.cancel();
-        else await finish(new TaskWorker(runtime, row, 'new'), { status: 'cancelled', exitStatus: 'cancelled', error: null });
+        else await cancelWithoutWorker(runtime, row, known);
         break;
       case 'write-back':
         writeBack.push(row.id);

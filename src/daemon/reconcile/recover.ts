@@ -1,5 +1,8 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
+import type { TaskRow } from '../../board/types.js';
 import { findOrphans, isLoopId } from '../../git/index.js';
+import { git } from '../../git/run.js';
+import { findTaskCommit } from '../../merge/index.js';
 import { reapLeftovers } from '../journal/reap.js';
 import type { TaskFacts } from '../journal/state.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
@@ -21,14 +24,36 @@ export async function recover(runtime: RepoRuntime, facts: Map<string, TaskFacts
       continue;
     }
     if (board?.valid === true && row.status === 'cancelled') {
-      const worker = new TaskWorker(runtime, row, 'resume');
-      await reapLeftovers(worker.journal, id, known, runtime.audit);
-      await finish(worker, { status: 'cancelled', exitStatus: 'cancelled', error: null });
+      await cancelWithoutWorker(runtime, row, known);
       continue;
     }
     startWorker(runtime, row, 'resume');
   }
   await reportOrphans(runtime, facts, board);
+}
+
+/**
+ * A person's cancel of a task no worker runs (the daemon restarted, or the worker just ended): its
+ * agents are reaped and it ends cancelled, unless its squash commit already landed (a crash between
+ * the merge and its record): nothing undoes a merge, so it resumes and ends merged.
+ */
+export async function cancelWithoutWorker(runtime: RepoRuntime, row: TaskRow, known: TaskFacts): Promise<void> {
+  if (known.merge.state === 'merged' || (await landedThisRun(runtime, row.id, known))) {
+    startWorker(runtime, known.row ?? row, 'resume');
+    return;
+  }
+  const worker = new TaskWorker(runtime, row, 'resume');
+  await reapLeftovers(worker.journal, row.id, known, runtime.audit);
+  await finish(worker, { status: 'cancelled', exitStatus: 'cancelled', error: null });
+}
+
+/** Whether this run's squash commit is on the integration branch: one carrying the id that its base does not hold. */
+async function landedThisRun(runtime: RepoRuntime, id: string, known: TaskFacts): Promise<boolean> {
+  if (known.lastAttempt === null || !known.lastAttempt.mergeable || known.base === null) return false;
+  const landed = await findTaskCommit(runtime.repo, runtime.config.integration, id);
+  if (landed === null) return false;
+  const inBase = await git(runtime.repo, ['merge-base', '--is-ancestor', landed.sha, known.base], { cwd: runtime.repo.root, readOnly: true, allowExitCodes: [1] });
+  return inBase.exitCode !== 0;
 }
 
 export async function reportOrphans(runtime: RepoRuntime, facts: Map<string, TaskFacts>, board: ParsedBoard | null): Promise<void> {

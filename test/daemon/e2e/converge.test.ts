@@ -72,6 +72,18 @@ describe('a stopped or killed daemon converges on restart', () => {
     await expectMergedOnce(target);
   });
 
+  it.each(['journal:merged:before', 'merge:workspace-removal:before'])('a cancel saved while the daemon was down after its squash commit landed (killed at %s) ends merged: nothing undoes a merge', { timeout: 120_000 }, async (point) => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'one' }] });
+    const doomed = startDaemon({ ...target, env: { ...target.env, CCX_CRASH_AT: point } });
+    await doomed.exited(60_000);
+    expect(doomed.child.signalCode, `it did not reach ${point}:\n${doomed.output()}`).toBe('SIGKILL');
+    const board = await readFile(target.paths.board, 'utf8');
+    await writeFile(target.paths.board, board.replace(/status: running/, 'status: cancelled'));
+    const second = startDaemon(target, ['--once']);
+    expect(await second.exited(90_000), second.output()).toBe(0);
+    await expectMergedOnce(target);
+  });
+
   it('a person\'s running → cancelled saved while ccx\'s final write waits behind an Emacs lock is kept (not judged a stale buffer)', { timeout: 90_000 }, async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'fails', delayMs: 2_500 }], maxAttempts: 1, scenario: { implementer: { action: 'crash', message: 'boom' } } });
     const daemon = startDaemon(target);

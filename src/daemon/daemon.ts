@@ -1,3 +1,4 @@
+import { scrubReason } from '../audit/scrub.js';
 import { basename, dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CcxEnv } from '../config/env.js';
@@ -54,7 +55,8 @@ export class Daemon {
       slots: new WorkerSlots(options.env.maxWorkers),
       agentKillGraceMs: options.agentKillGraceMs ?? DEFAULT_AGENT_KILL_GRACE_MS,
       limits: new LimitGate({
-        paused: (agent, until, message) => log.warn({ agent, until: until.toISOString(), message }, 'agent paused by a usage limit'),
+        // The daemon's log may go to journald, outside STATE_DIR: it gets the scrubbed reason, as the audit log does.
+        paused: (agent, until, message) => log.warn({ agent, until: until.toISOString(), message: scrubReason(message) }, 'agent paused by a usage limit'),
         resumed: (agent) => log.info({ agent }, 'agent resumed after its usage limit'),
       }),
       isStopping: () => this.stopping,

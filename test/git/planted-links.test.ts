@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTaskWorktree } from '../../src/git/worktree/create.js';
@@ -18,6 +18,17 @@ const run = join(process.env.CCX_STATE_DIR, 'runs', process.env.CCX_TASK_ID);
 cpSync(run, process.env.OUTSIDE, { recursive: true });
 rmSync(run, { recursive: true, force: true });
 symlinkSync(process.env.OUTSIDE, run);
+console.log('done');
+`;
+
+const JOURNAL_PLANTER = `
+import { appendFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const journal = join(process.env.CCX_STATE_DIR, 'runs', process.env.CCX_TASK_ID, 'journal.jsonl');
+writeFileSync(process.env.OUTSIDE, 'the person\\'s own file\\n');
+rmSync(journal, { force: true });
+symlinkSync(process.env.OUTSIDE, journal);
+appendFileSync(join(process.cwd(), 'feature.txt'), 'feature\\n');
 console.log('done');
 `;
 
@@ -41,6 +52,22 @@ describe('links an agent plants under STATE_DIR or the inbox are never followed'
     expect(await readdir(outside)).toEqual(['a1']);
   });
 
+  it('the daemon: a link planted at runs/T-1/journal.jsonl is never appended to or read; the task still ends', { timeout: 60_000 }, async () => {
+    const outside = join(await testdir(), 'outside.txt');
+    const agentDir = await testdir({ 'plant.mjs': JOURNAL_PLANTER });
+    const target = await world({ tasks: [{ id: 'T-1', title: 'plant a journal link' }], env: { OUTSIDE: outside } });
+    const config = await readFile(target.paths.config, 'utf8');
+    await writeFile(target.paths.config, config.replace(/ {2}implementer: .*\n/, `  implementer: {type: command, argv: ${JSON.stringify([process.execPath, join(agentDir, 'plant.mjs')])}}\n`));
+    const daemon = startDaemon(target, ['--once']);
+    expect(await daemon.exited(50_000), daemon.output()).toBe(0);
+    expect(await readFile(outside, 'utf8')).toBe("the person's own file\n");
+    const journal = join(target.paths.stateDir, 'runs', 'T-1', 'journal.jsonl');
+    expect((await lstat(journal)).isSymbolicLink()).toBe(false);
+    const row = await target.row('T-1');
+    expect(['merged', 'failed', 'blocked']).toContain(row?.status);
+    expect((await target.auditEvents()).filter((event) => event['event'] === 'task.finished' && event['task'] === 'T-1')).toHaveLength(1);
+  });
+
   it('the daemon: a task whose agent planted runs/T-1 fails with LINK_REFUSED, in the row and the audit log, and writes no artifact outside', { timeout: 60_000 }, async () => {
     const outside = join(await testdir(), 'outside');
     const agentDir = await testdir({ 'plant.mjs': LINK_PLANTER });
@@ -54,7 +81,8 @@ describe('links an agent plants under STATE_DIR or the inbox are never followed'
     expect([row?.status, row?.exitStatus]).toEqual(['failed', 'error']);
     expect(row?.error).toContain(refused);
     expect((await target.auditEvents()).find((event) => event['event'] === 'task.finished')?.['error']).toContain(refused);
-    expect(await readdir(join(outside, 'a1'))).toEqual(['c1-implement.prompt.md']);
+    // What the agent copied there itself (the prompt, the empty .scratch folder); ccx wrote and deleted nothing there.
+    expect((await readdir(join(outside, 'a1'))).sort()).toEqual(['.scratch', 'c1-implement.prompt.md']);
   });
 
   it('worktrees/T-2 made a link to a folder outside: the task is not checked out there', async () => {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { PRIVATE_FILE_MODE } from '../../fs/atomic-write.js';
-import { requireNoLinks, writeFileNoFollow } from '../../fs/no-follow.js';
+import { ensureDirNoFollow, writeFileNoFollow } from '../../fs/no-follow.js';
 import type { LoopPhase } from '../types.js';
 
 export type ArtifactKind = 'prompt.md' | 'out' | 'err' | 'verdict.json' | 'log';
@@ -21,10 +21,11 @@ export function stateDirOfRun(runDir: string): string {
 
 /**
  * Fails when runs/, runs/<id> or the run folder is a symbolic link ccx did not make (an agent
- * knows CCX_STATE_DIR): what ccx writes there would land outside STATE_DIR.
+ * knows CCX_STATE_DIR): what ccx writes there would land outside STATE_DIR. A missing run folder is
+ * made again (the run journal replaces a planted runs/<id> link with a fresh folder).
  */
 export async function requireRunDir(runDir: string): Promise<void> {
-  await requireNoLinks(stateDirOfRun(runDir), runDir);
+  await ensureDirNoFollow(stateDirOfRun(runDir), runDir);
 }
 
 /** Writes one artifact (0600), never through a link, and returns its path. */

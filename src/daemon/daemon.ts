@@ -92,6 +92,11 @@ export class Daemon {
     });
     for (const runtime of this.runtimes.values()) runtime.request();
     this.services.log.info({ root: this.root, repos: this.runtimes.size }, 'ccx daemon started');
+    // No pass will ever run to find the board idle: with nothing to serve, --once has nothing to wait for.
+    if (this.options.once && this.runtimes.size === 0) {
+      this.services.log.info({ root: this.root }, 'no initialised repository to serve: nothing to do (--once); run `ccx init` in a repository first');
+      void this.stop('idle');
+    }
   }
 
   /** Resolves with why the daemon stopped (a signal, or `--once` found nothing left to do). */

@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src/status/collect.js';
-import { runCli } from '../helpers/cli.js';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { testdir } from '../helpers/testdir.js';
 import { boardText, processesOf, startDaemon, waitFor, world, type DaemonProcess, type World } from '../helpers/daemon.js';
 
 /** Runs `ccx <args>` in the world's repository, with its temp paths (and a daemon's pid) replaced by stable names. */
@@ -280,6 +281,14 @@ describe('ccx daemon', () => {
     expect(first.child.exitCode).toBe(null);
     first.child.kill('SIGTERM');
     expect(await first.exited()).toBe(0);
+  });
+
+  it('--once with no initialised repository under the data root exits 0 and says what to do', { timeout: 60_000 }, async () => {
+    const env = await isolatedEnv({ CCX_LOG_LEVEL: 'info' });
+    const once = await runCli(['daemon', '--once'], { cwd: await testdir(), env, timeoutMs: 30_000 });
+    expect(once.exitCode, once.stderr).toBe(0);
+    expect(once.stderr).toContain('no initialised repository to serve');
+    expect(once.stderr).toContain('ccx init');
   });
 
   it('--once on an idle board exits 0 at once', { timeout: 60_000 }, async () => {

@@ -1,5 +1,3 @@
-import { realpath } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { createAgent, type AgentAdapter, type AgentConfig as AdapterConfig } from '../../agents/index.js';
 import { openAuditLog, type AuditLog } from '../../audit/index.js';
 import type { ParsedBoard } from '../../board/parse/board.js';
@@ -13,6 +11,7 @@ import type { FinishedTaskStatus, RepoStatus, WaitingTaskStatus } from '../../st
 import { JournalFactsCache } from '../journal/facts-cache.js';
 import type { TaskFacts } from '../journal/state.js';
 import { reconcilePass } from '../reconcile/reconcile.js';
+import { BoardLinkWatch } from '../watch/board-link-watch.js';
 import { coalesce, watchFolder, type FolderWatch } from '../watch/folder-watcher.js';
 import type { WorkerHost } from '../worker/host.js';
 import type { TaskWorker } from '../worker/task-worker.js';
@@ -74,7 +73,7 @@ export class RepoRuntime implements WorkerHost {
   private requested = false;
   private inboxWatch: FolderWatch | null = null;
   /** A BOARD.md that is a symbolic link: its target's folder, watched too (the data root's watch sees only the link). */
-  private boardTargetWatch: { folder: string; watch: FolderWatch } | null = null;
+  private readonly boardLink: BoardLinkWatch;
   private readonly trigger = coalesce(RECONCILE_COALESCE_MS, () => this.schedulePass());
   private readonly journals: JournalFactsCache;
   readonly statusWriter: StatusWriter;
@@ -83,6 +82,7 @@ export class RepoRuntime implements WorkerHost {
     this.paths = statePaths(stateDir);
     this.store = new BoardStore({ board: this.paths.board, lock: this.paths.boardLock });
     this.journals = new JournalFactsCache(this.paths.runs);
+    this.boardLink = new BoardLinkWatch(this.paths.board, () => this.request('board'), (error) => this.services.log.warn({ stateDir, error: String(error) }, 'watch of the board link\'s target failed'));
     this.statusWriter = new StatusWriter(this.paths, () => ({ daemon: this.services.daemonStatus(), repo: this.status() }), (error) => this.services.log.warn({ stateDir, error: String(error) }, 'could not write STATUS.md'));
   }
 
@@ -131,7 +131,7 @@ export class RepoRuntime implements WorkerHost {
         this.requested = false;
         this.reconciling = true;
         try {
-          await this.followBoardLink();
+          await this.boardLink.follow();
           await reconcilePass(this);
         } finally {
           this.reconciling = false;
@@ -144,29 +144,6 @@ export class RepoRuntime implements WorkerHost {
   async idlePasses(): Promise<void> {
     this.trigger.cancel();
     while (this.pending || this.reconciling) await this.passes;
-  }
-
-  /**
-   * Saves to a symlinked BOARD.md land in the link's target, which the data root's watch does not
-   * see: the target's folder is watched as well, and again if the link is pointed elsewhere.
-   */
-  private async followBoardLink(): Promise<void> {
-    const target = await realpath(this.paths.board).catch(() => null);
-    const folder = target === null || dirname(target) === (await realpath(this.paths.stateDir).catch(() => this.paths.stateDir)) ? null : dirname(target);
-    if (folder === (this.boardTargetWatch?.folder ?? null)) return;
-    await this.boardTargetWatch?.watch.close();
-    this.boardTargetWatch = null;
-    if (folder === null || target === null) return;
-    const name = basename(target);
-    this.boardTargetWatch = {
-      folder,
-      watch: watchFolder(folder, {
-        depth: 0,
-        accept: (path) => basename(path) === name || basename(path) === `.#${name}`,
-        onChange: () => this.request('board'),
-        onError: (error) => this.services.log.warn({ repo: this.config.repo, error: String(error) }, 'watch of the board link\'s target failed'),
-      }),
-    };
   }
 
   currentBoard(): ParsedBoard | null {
@@ -287,7 +264,7 @@ export class RepoRuntime implements WorkerHost {
     this.trigger.cancel();
     clearTimeout(this.unwrittenTimer);
     await this.inboxWatch?.close();
-    await this.boardTargetWatch?.watch.close();
+    await this.boardLink.close();
     await this.passes;
     await this.statusWriter.flush();
     this.audit.close();

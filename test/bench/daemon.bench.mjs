@@ -10,6 +10,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { seeded } from '../helpers/person.mjs';
 import { median, round } from './stats.mjs';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
@@ -83,7 +84,7 @@ async function editToDispatch(dir, daemons) {
   await sleep(500);
   const samples = [];
   const taskMs = [];
-  const gaps = pseudoRandom(SAVE_GAP_SEED);
+  const gaps = seeded(SAVE_GAP_SEED);
   for (let n = 1; n <= SAVES; n += 1) {
     await sleep(Math.floor(gaps() * SAVE_GAP_MAX_MS));
     const text = await readFile(paths.board, 'utf8');
@@ -473,18 +474,6 @@ async function waitUntil(what, check, timeoutMs, daemon) {
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}\n${daemon?.output() ?? ''}`);
     await sleep(50);
   }
-}
-
-/** A small deterministic generator (mulberry32) in [0, 1): the same gaps on every run. */
-function pseudoRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `unref`: a deadline that must not keep the bench process alive once the work is done. */

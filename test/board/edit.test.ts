@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendRowEdits, applyEdits, applyEditsToBytes, NotUtf8Edit, setFieldEdits } from '../../src/board/edit/index.js';
 import { parseBoard } from '../../src/board/parse/parser.js';
 import type { OwnedFields } from '../../src/board/types.js';
+import { seeded } from '../helpers/seeded.js';
 
 function setFields(text: string, id: string, fields: OwnedFields): string {
   const board = parseBoard(text);
@@ -151,23 +152,12 @@ describe('appending rows', () => {
 });
 
 describe('edits applied to the bytes of a board that is not all UTF-8', () => {
-  /** mulberry32, seeded: the seed is printed so a failure can be replayed. */
-  function generator(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const PIECES = ['a', 'é', '€', '😀', '\n', ' ', '\uFFFD'].map((text) => Buffer.from(text));
   const BAD = [[0xff], [0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe9]].map((bytes) => Buffer.from(bytes));
 
   const seed = Number(process.env.CCX_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
   it(`keeps every byte outside the edited ranges and refuses an edit over a byte that is not UTF-8 (500 cases, seed ${seed})`, () => {
-    const random = generator(seed);
+    const random = seeded(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     for (let round = 0; round < 500; round += 1) {
       const chunks = Array.from({ length: 5 + Math.floor(random() * 30) }, () => (random() < 0.2 ? pick(BAD) : pick(PIECES)));

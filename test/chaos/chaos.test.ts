@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { processesOf, startDaemon, waitFor, world } from '../helpers/daemon.js';
+import { seeded } from '../helpers/seeded.js';
 
 const RUN = fileURLToPath(new URL('./run.mjs', import.meta.url));
 
@@ -65,7 +66,7 @@ describe('chaos: the person\'s flip wins a race with a write-back', () => {
    */
   it('a cancel saved while ccx writes back a stale buffer on the same row is taken, for gaps of 0-60 ms', { timeout: 120_000 }, async () => {
     const seed = Number(process.env['CHAOS_SEED'] ?? 20261204);
-    const random = mulberry32(seed);
+    const random = seeded(seed);
     const ids = ['T-1', 'T-2', 'T-3', 'T-4'];
     const target = await world({
       tasks: ids.map((id, index) => ({ id, title: `hang ${id}`, scope: [`${'abcd'[index]}/**`] })),
@@ -122,15 +123,4 @@ async function readBoard(path: string): Promise<string> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

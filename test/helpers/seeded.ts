@@ -1,0 +1,11 @@
+/** A small deterministic generator (mulberry32) in [0, 1): print the seed so a failure can be replayed. (test/helpers/person.mjs has the same one for the .mjs harnesses.) */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

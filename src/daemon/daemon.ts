@@ -173,7 +173,8 @@ export class Daemon {
     }
     if (basename(path) === 'config.yaml' && !this.stopping) {
       await this.openRepository(stateDir);
-      this.runtimes.get(stateDir)?.request();
+      // This save may have come while an earlier event's open was reading config.yaml: read it again.
+      this.runtimes.get(stateDir)?.request('config');
     }
   }
 

@@ -37,6 +37,8 @@ export interface WorldOptions {
   /** A scripted-agent scenario (SPEC of examples/agents/scripted/scenario.mjs) for both roles. */
   scenario?: object;
   env?: NodeJS.ProcessEnv;
+  /** Time between `ccx init` (which writes the default config.yaml) and the test's own config.yaml. */
+  configDelayMs?: number;
 }
 
 export interface World {
@@ -58,6 +60,7 @@ export async function world(options: WorldOptions): Promise<World> {
   const paths = statePaths(init.stdout.trim());
   const scenario = join(paths.stateDir, 'scenario.json');
   await writeFile(scenario, JSON.stringify(options.scenario ?? {}));
+  if (options.configDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.configDelayMs));
   const argv = [process.execPath, SCRIPTED_AGENT, scenario];
   await writeFile(paths.config, [
     `repo: ${JSON.stringify(repo)}`,

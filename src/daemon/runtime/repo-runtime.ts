@@ -88,10 +88,12 @@ export class RepoRuntime implements WorkerHost {
 
   /** Loads config.yaml (it must load the first time: it names the repository) and opens what the repository needs. */
   async open(): Promise<void> {
+    // Cleared before the read: a config.yaml saved while it loads marks it dirty again and is read by the next pass
+    // (cleared after, that save was forgotten and the daemon kept the older settings).
+    this.dirty.delete('config');
     this.config = await loadConfig(this.paths.config);
     this.repo = await openRepo(this.config.repo);
     this.audit = openAuditLog(this.paths.audit, { repo: this.config.repo });
-    this.dirty.delete('config');
     this.inboxWatch = watchFolder(inboxPaths(this.repo.root).inbox, {
       depth: 0,
       accept: (path) => path.toLowerCase().endsWith('.md'),

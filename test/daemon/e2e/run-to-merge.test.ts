@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { processesOf, startDaemon, waitFor, world, type TaskSpec } from '../../helpers/daemon.js';
+import { seeded } from '../../helpers/seeded.js';
 
 describe('the daemon runs a board to the end', () => {
   it('merges 12 tasks exactly once each, keeping depends_on and never running overlapping scopes together', { timeout: 240_000 }, async () => {
@@ -70,6 +71,24 @@ describe('the daemon runs a board to the end', () => {
     await waitFor('T-1 of the new repository to merge', async () => (await second.row('T-1'))?.status === 'merged', 30_000, daemon);
     const started = (await second.auditEvents()).filter((event) => event['event'] === 'daemon.started');
     expect(started.map((event) => event['pid'])).toEqual([daemon.child.pid]);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited()).toBe(0);
+  });
+
+  it('uses the config.yaml saved while a new repository opens, whatever the timing', { timeout: 120_000 }, async () => {
+    // `ccx init` writes a default config.yaml (claude and codex, absent here); the person's own one follows
+    // after a varying pause. The daemon must end up on the person's file: a run on the default one fails.
+    const seed = Number(process.env['CCX_TEST_SEED'] ?? Date.now() % 100_000);
+    const random = seeded(seed);
+    const first = await world({ tasks: [{ id: 'T-1', title: 'someday', status: 'draft' }] });
+    const daemon = startDaemon(first);
+    await waitFor('the daemon to start', async () => (await first.auditEvents()).some((event) => event['event'] === 'daemon.started'), 30_000, daemon);
+    const repos = [];
+    for (let index = 0; index < 3; index++) {
+      const configDelayMs = Math.floor(random() * 250);
+      repos.push(await world({ tasks: [{ id: 'T-1', title: `new repository ${index}` }], env: { CCX_DATA_HOME: first.env.CCX_DATA_HOME }, configDelayMs }));
+    }
+    for (const repo of repos) await waitFor(`T-1 of ${repo.repo} to merge (seed ${seed})`, async () => (await repo.row('T-1'))?.status === 'merged', 45_000, daemon);
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited()).toBe(0);
   });

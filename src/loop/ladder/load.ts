@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { didYouMean } from '../../config/config-file.js';
+import { didYouMean } from '../../text/did-you-mean.js';
 import { CcxError, errnoCode } from '../../errors.js';
 import { LineIndex } from '../../text/line-index.js';
 import { BUILT_IN_LADDER, CLAUDE_EFFORTS, CODEX_EFFORTS } from './built-in.js';

@@ -9,6 +9,7 @@ import type { BoardProblem } from '../board/types.js';
 import { readBoardRecovering } from '../board/store/read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
 import type { RepoStatus } from './types.js';
+import { draftWaits } from '../scheduler/draft-dependencies.js';
 import { describeTaskWait, taskWaits } from './waits.js';
 
 /** `ccx status --json`, as SPEC 9 fixes it. */
@@ -41,6 +42,8 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
   const waiting = new Map((live?.repo.queue ?? []).map((task) => [task.id, task.reason]));
   // Read from the journals, so a wait shows whether or not a daemon runs.
   for (const [id, wait] of await taskWaits(stateDir, live?.repo.waiting ?? [])) waiting.set(id, describeTaskWait(wait));
+  // A dependency on a draft waits for a person, daemon or not.
+  for (const [id, wait] of draftWaits(board?.rows ?? [])) if (!waiting.has(id)) waiting.set(id, wait);
   const paused = live?.daemon.paused ?? [];
   return {
     repo: repoPath,

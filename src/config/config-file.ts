@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { CcxError, errnoCode } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
+import { explainYamlError } from '../text/yaml-error.js';
 import { LineIndex } from '../text/line-index.js';
 
 export const DEFAULT_PARALLEL = 3;
@@ -72,7 +73,11 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const problems: ConfigProblem[] = [];
   const doc = parseDocument(text, { prettyErrors: false });
   const fail: Fail = (node, message) => problems.push({ ...lines.position(node?.range?.[0] ?? 0), message });
-  for (const error of doc.errors) problems.push({ ...lines.position(error.pos[0]), message: `config.yaml does not parse: ${error.message.split('\n')[0]}` });
+  for (const error of doc.errors) {
+    const explained = explainYamlError(text, error);
+    const problem = { ...lines.position(explained?.offset ?? error.pos[0]), message: `config.yaml does not parse: ${explained?.message ?? error.message.split('\n')[0]}` };
+    if (!problems.some((known) => known.line === problem.line && known.message === problem.message)) problems.push(problem);
+  }
   if (problems.length > 0) return { problems };
   const root = doc.contents;
   if (!isMap(root)) return { problems: [{ line: 1, column: 1, message: 'config.yaml must be a mapping (repo:, integration:, agents: …).' }] };

@@ -51,6 +51,7 @@ describe('ccx status', () => {
         repo: target.repo,
         state_dir: target.paths.stateDir,
         board: { valid: true, problems: [] },
+        config: { valid: true, problems: [] },
         paused_until: null,
         tasks: [
           { id: 'T-1', title: 'first', status: 'pending', priority: 'normal', attempts: 0, exit_status: null, commit: null },

@@ -29,3 +29,23 @@ describe('a pending task that depends on a draft', () => {
     expect(report.repos[0]?.tasks.find((task) => task['id'] === 'T-17')?.['waiting']).toBe('T-18 is a draft: flip it to pending');
   });
 });
+
+describe('an unquoted ": " inside a value', () => {
+  it('in a BOARD.md row: says to quote the value, at its line:column, with the fix written out', async () => {
+    const { repo, env, board } = await initialised();
+    await writeFile(board, tasksBlock('- id: T-1\n  title: Fix: the parser\n  status: pending\n'));
+    const result = await runCli(['tasks'], { cwd: repo, env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe(`${board}:7:10: the Tasks YAML does not parse: the value of title holds an unquoted ": ", which YAML reads as another key; quote the value, for example: title: "Fix: the parser"`);
+  });
+
+  it('in config.yaml: the same, for the setting', async () => {
+    const { repo, env, stateDir } = await initialised();
+    const config = join(stateDir, 'config.yaml');
+    await writeFile(config, `repo: ${JSON.stringify(repo)}\nintegration: main\ntest: npm test -- --grep a: b\n`);
+    const message = 'config.yaml does not parse: the value of test holds an unquoted ": ", which YAML reads as another key; quote the value, for example: test: "npm test -- --grep a: b"';
+    expect((await runCli(['status'], { cwd: repo, env })).stdout).toContain(`  config.yaml:3:7: ${message}\n`);
+    const report = JSON.parse((await runCli(['status', '--json'], { cwd: repo, env })).stdout) as StatusReport;
+    expect(report.repos[0]?.config).toEqual({ valid: false, problems: [{ path: config, line: 3, column: 7, message }] });
+  });
+});

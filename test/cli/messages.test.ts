@@ -49,3 +49,15 @@ describe('an unquoted ": " inside a value', () => {
     expect(report.repos[0]?.config).toEqual({ valid: false, problems: [{ path: config, line: 3, column: 7, message }] });
   });
 });
+
+describe('a model-ladder.json that is not valid JSON', () => {
+  it('names its real line:column, whatever Node version wrote the parser message', async () => {
+    const { repo, env, stateDir, board } = await initialised();
+    await writeFile(board, tasksBlock('- id: T-1\n  title: one\n  status: pending\n'));
+    await writeFile(join(stateDir, 'model-ladder.json'), '{\n  "default_start": "default"\n  "tiers": []\n}\n');
+    const result = await runCli(['tasks'], { cwd: repo, env });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/: model-ladder\.json:3:3: not valid JSON: [^\n]*\(no task is dispatched until model-ladder\.json is fixed or removed\)\n/);
+    expect(result.stderr).not.toMatch(/position \d/);
+  });
+});

@@ -45,6 +45,8 @@ export const AUDIT_EVENTS = {
     /** Scrubbed: what failed, never what the agent printed (that stays in runs/). */
     error: 'reason?',
   },
+  /** ccx's scope check found changed paths outside the task's scope (a finding for the next turn). */
+  'scope.violation': { paths: 'names' },
   'test.finished': { passed: 'bool', exit_code: 'int?', duration_ms: 'int', log: 'path?' },
   /** counts: findings by severity as the reviewer gave them; skipped: filtered out; open: left in scope. */
   'review.verdict': { verdict: 'name', counts: 'counts', skipped: 'int', open: 'int?' },

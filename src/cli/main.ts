@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CcxError, UsageError } from '../errors.js';
 import type { CliIO, Command, OptionValues } from './command.js';
 import { commands, type CommandEntry } from './commands/index.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { printable } from '../text/printable.js';
 
 export const EXIT_OK = 0;
@@ -25,7 +26,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const entry = commands.find((candidate) => candidate.name === name);
   try {
     if (entry === undefined) {
-      throw new UsageError(`unknown command ${JSON.stringify(name)}.`, { hint: 'Run `ccx --help` for the list of commands.' });
+      const guess = didYouMean(name, commands.map((candidate) => candidate.name));
+      throw new UsageError(guess === null ? `unknown command ${JSON.stringify(name)}.` : `unknown command ${name}: did you mean ${guess}?`, { hint: 'Run `ccx --help` for the list of commands.' });
     }
     const command = await entry.load();
     const parsed = parseCommandLine(command, rest);
@@ -45,9 +47,7 @@ function parseCommandLine(command: Command, args: string[]) {
   try {
     parsed = parseArgs({ args, options: { ...command.options, ...HELP_OPTION }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '.')}`, {
-      hint: `Usage: ${command.usage}`,
-    });
+    throw new UsageError(optionProblem(command, (error as Error).message), { hint: `Usage: ${command.usage}` });
   }
   const values = parsed.values as OptionValues;
   if (values['help'] === true) return 'help' as const;
@@ -64,6 +64,14 @@ function parseCommandLine(command: Command, args: string[]) {
   }
   delete values['help'];
   return { values, positionals: parsed.positionals };
+}
+
+/** parseArgs's complaint, with the option the person probably meant when one is near. */
+function optionProblem(command: Command, message: string): string {
+  const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+  const guess = unknown === undefined ? null : didYouMean(unknown.replace(/^--?/, ''), Object.keys({ ...command.options, ...HELP_OPTION }));
+  if (guess !== null) return `unknown option ${unknown ?? ''}: did you mean --${guess}?`;
+  return message.replace(/\. To specify a positional argument.*$/s, '.');
 }
 
 function reportError(error: unknown, entry: CommandEntry | undefined, io: CliIO): number {

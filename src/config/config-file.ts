@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { CcxError, errnoCode } from '../errors.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import { explainYamlError } from '../text/yaml-error.js';
 import { LineIndex } from '../text/line-index.js';
 
 export const DEFAULT_PARALLEL = 3;
@@ -71,7 +73,11 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const problems: ConfigProblem[] = [];
   const doc = parseDocument(text, { prettyErrors: false });
   const fail: Fail = (node, message) => problems.push({ ...lines.position(node?.range?.[0] ?? 0), message });
-  for (const error of doc.errors) problems.push({ ...lines.position(error.pos[0]), message: `config.yaml does not parse: ${error.message.split('\n')[0]}` });
+  for (const error of doc.errors) {
+    const explained = explainYamlError(text, error);
+    const problem = { ...lines.position(explained?.offset ?? error.pos[0]), message: `config.yaml does not parse: ${explained?.message ?? error.message.split('\n')[0]}` };
+    if (!problems.some((known) => known.line === problem.line && known.message === problem.message)) problems.push(problem);
+  }
   if (problems.length > 0) return { problems };
   const root = doc.contents;
   if (!isMap(root)) return { problems: [{ line: 1, column: 1, message: 'config.yaml must be a mapping (repo:, integration:, agents: …).' }] };
@@ -194,37 +200,6 @@ function readAgent(agents: YAMLMap, role: (typeof ROLES)[number], fallback: Agen
   const maxTurns = entry('max_turns');
   if (maxTurns.value !== undefined) agent.maxTurns = wholeNumber(maxTurns.value, 60, 1, 1000, (message) => fail(maxTurns.node, `${where}.max_turns ${message}`));
   return agent;
-}
-
-/**
- * The candidate nearest to `word` when it is a plausible typo of it (edit distance at most 2,
- * and less than half the word), else null: `paralel` → parallel, `comand` → command.
- */
-export function didYouMean(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best !== null && bestDistance <= Math.min(2, Math.ceil(word.length / 2) - 1) ? best : null;
-}
-
-/** Levenshtein distance, with a swap of two neighbours counting as one edit. */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      const row = rows[i]!;
-      const above = rows[i - 1]!;
-      row[j] = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
-    }
-  }
-  return rows[a.length]![b.length]!;
 }
 
 function wholeNumber(value: unknown, fallback: number, min: number, max: number, fail: (message: string) => void): number {

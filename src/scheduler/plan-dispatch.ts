@@ -1,4 +1,5 @@
 import type { TaskRow } from '../board/types.js';
+import { describeDraftWait, draftDependencies } from './draft-dependencies.js';
 import type { DispatchInput, DispatchPlan, RunningTask, WaitReason } from './types.js';
 
 const PRIORITY_ORDER = { high: 0, normal: 1, low: 2 } as const;
@@ -33,7 +34,8 @@ export async function planDispatch(input: DispatchInput): Promise<DispatchPlan> 
 async function whyWait(row: TaskRow, input: DispatchInput, statusById: Map<string, string>, running: RunningTask[], started: number): Promise<WaitReason | null> {
   if (!input.boardValid) return { kind: 'board-invalid' };
   const unmet = row.dependsOn.filter((id) => statusById.get(id) !== 'merged');
-  if (unmet.length > 0) return { kind: 'depends', on: unmet };
+  const drafts = draftDependencies(row, statusById);
+  if (unmet.length > 0) return { kind: 'depends', on: unmet, ...(drafts.length === 0 ? {} : { drafts }) };
   for (const agent of input.agentsNeeded) {
     if (input.pausedAgents.has(agent)) return { kind: 'agent-paused', agent, until: input.pausedAgents.get(agent) ?? null };
   }
@@ -49,8 +51,12 @@ async function whyWait(row: TaskRow, input: DispatchInput, statusById: Map<strin
 /** A wait reason as one line for STATUS.md. */
 export function describeWait(reason: WaitReason): string {
   switch (reason.kind) {
-    case 'depends':
-      return `waits for ${reason.on.join(', ')} to be merged (depends_on)`;
+    case 'depends': {
+      const drafts = reason.drafts ?? [];
+      const others = reason.on.filter((id) => !drafts.includes(id));
+      const merged = others.length === 0 ? null : `waits for ${others.join(', ')} to be merged (depends_on)`;
+      return [drafts.length === 0 ? null : describeDraftWait(drafts), merged].filter((part) => part !== null).join('; ');
+    }
     case 'overlap': {
       const shown = reason.files.slice(0, 5).join(', ');
       const more = reason.files.length > 5 ? ` and ${reason.files.length - 5} more` : '';

@@ -2,7 +2,7 @@ import type { Scope, TaskRow } from '../board/types.js';
 
 /** Why a pending task is not running yet: what STATUS.md says beside it. */
 export type WaitReason =
-  | { kind: 'depends'; on: string[] }
+  | { kind: 'depends'; on: string[]; drafts?: string[] }
   | { kind: 'overlap'; with: string; files: string[]; example?: string }
   | { kind: 'repo-slots'; parallel: number }
   | { kind: 'global-slots'; maxWorkers: number }

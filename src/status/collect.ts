@@ -6,9 +6,11 @@ import { readLadder } from '../loop/ladder/load.js';
 import { openRepo } from '../git/repo.js';
 import { scopeMeaningNotices, type ScopeMeaningNotice } from '../git/scope/default-meaning.js';
 import type { BoardProblem } from '../board/types.js';
+import type { ConfigReportProblem } from '../config/config-report.js';
 import { readBoardRecovering } from '../board/store/read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
 import type { RepoStatus } from './types.js';
+import { draftWaits } from '../scheduler/draft-dependencies.js';
 import { describeTaskWait, taskWaits } from './waits.js';
 
 /** `ccx status --json`, as SPEC 9 fixes it. */
@@ -18,6 +20,8 @@ export interface StatusReport {
     repo: string;
     state_dir: string;
     board: { valid: boolean; problems: Array<{ line: number; column: number; message: string; task: string | null }> };
+    /** config.yaml: its problems, each at its line:column (the daemon keeps the last good one meanwhile). */
+    config: { valid: boolean; problems: ConfigReportProblem[] };
     paused_until: string | null;
     tasks: Array<Record<string, unknown>>;
     /** Rows that show running with no ccx run (another tool's), when the daemon runs and there are any. */
@@ -29,7 +33,7 @@ export interface StatusReport {
  * One repository's part of the report: the board as it reads now (problems fresh), with what the
  * running daemon last wrote to status.json (phase, cycle, why a task waits) when it runs.
  */
-export async function repoReport(stateDir: string, repoPath: string, daemon: DaemonRecord | null): Promise<StatusReport['repos'][number]> {
+export async function repoReport(stateDir: string, repoPath: string, daemon: DaemonRecord | null, config: StatusReport['repos'][number]['config'] = { valid: true, problems: [] }): Promise<StatusReport['repos'][number]> {
   const live = daemon === null ? null : await readLive(stateDir);
   const read = await readBoardRecovering(join(stateDir, 'BOARD.md'));
   const parsed = read.kind === 'ok' ? parseBoard(read.bytes) : null;
@@ -41,11 +45,14 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
   const waiting = new Map((live?.repo.queue ?? []).map((task) => [task.id, task.reason]));
   // Read from the journals, so a wait shows whether or not a daemon runs.
   for (const [id, wait] of await taskWaits(stateDir, live?.repo.waiting ?? [])) waiting.set(id, describeTaskWait(wait));
+  // A dependency on a draft waits for a person, daemon or not.
+  for (const [id, wait] of draftWaits(board?.rows ?? [])) if (!waiting.has(id)) waiting.set(id, wait);
   const paused = live?.daemon.paused ?? [];
   return {
     repo: repoPath,
     state_dir: stateDir,
     board: { valid: board?.valid ?? false, problems: problems.map(({ line, column, message, task }) => ({ line, column, message, task })) },
+    config,
     paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
     ...((live?.repo.foreign ?? []).length === 0 ? {} : { foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })) }),
     tasks: (board?.rows ?? []).map((row) => {

@@ -51,6 +51,7 @@ describe('ccx status', () => {
         repo: target.repo,
         state_dir: target.paths.stateDir,
         board: { valid: true, problems: [] },
+        config: { valid: true, problems: [] },
         paused_until: null,
         tasks: [
           { id: 'T-1', title: 'first', status: 'pending', priority: 'normal', attempts: 0, exit_status: null, commit: null },
@@ -263,6 +264,19 @@ describe('ccx clean', () => {
       Nothing to clean.
       "
     `);
+  });
+
+  it('exits 1 for an id that is neither on the board nor archived, and says so', { timeout: 60_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'someday', status: 'draft' }] });
+    const unknown = await ccx(target, ['clean', 'T-99']);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatchInlineSnapshot(`
+      "ccx clean: no task T-99 in BOARD.md or the archive.
+        Check the id with \`ccx tasks --all\`.
+      "
+    `);
+    const known = await ccx(target, ['clean', 'T-1']);
+    expect([known.exitCode, known.stdout]).toEqual([0, 'Nothing to clean.\n']);
   });
 });
 

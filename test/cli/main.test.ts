@@ -41,6 +41,24 @@ describe('ccx command line', () => {
     `);
   });
 
+  it('guesses the command and the option a person mistyped', async () => {
+    const dir = await testdir();
+    const command = await runCli(['stauts'], { cwd: dir });
+    expect(command.exitCode).toBe(2);
+    expect(command.stderr).toMatchInlineSnapshot(`
+      "ccx: unknown command stauts: did you mean status?
+        Run \`ccx --help\` for the list of commands.
+      "
+    `);
+    const option = await runCli(['status', '--jsn'], { cwd: dir });
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toMatchInlineSnapshot(`
+      "ccx status: unknown option --jsn: did you mean --json?
+        Usage: ccx status [--json]
+      "
+    `);
+  });
+
   it('prints the STATE_DIR under CCX_DATA_HOME, named after the repository', async () => {
     const repo = await gitdir();
     const env = await isolatedEnv();

@@ -1,7 +1,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { didYouMean, parseConfig } from '../../src/config/config-file.js';
+import { parseConfig } from '../../src/config/config-file.js';
+import { didYouMean } from '../../src/text/did-you-mean.js';
 import { runCli } from '../helpers/cli.js';
 import { fakeServiceTools, type FakeTools } from '../service/fakes.js';
 import { addFakeClis } from './fake-clis.js';

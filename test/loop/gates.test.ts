@@ -43,7 +43,7 @@ describe("runAttempt: ccx's own gates", () => {
       scenario: { implementer: { action: 'edit', files: { '*': { 'src/a.js': 'a\n', 'README.md': 'changed\n' } } }, reviewer: approve },
     });
     const result = await f.run();
-    expect(result).toMatchObject({ exit: 'out-of-scope', mergeable: false, outOfScope: ['README.md'], message: "All 2 cycles were used and the branch still changes paths outside the task's scope." });
+    expect(result).toMatchObject({ exit: 'out-of-scope', mergeable: false, outOfScope: ['README.md'], message: 'edited outside its scope: README.md (all 2 cycles were used; undo those changes or widen scope.include, then flip the row to pending).' });
     expect(f.eventsOf('scope.violation')).toEqual([{ type: 'scope.violation', cycle: 1, paths: ['README.md'] }, { type: 'scope.violation', cycle: 2, paths: ['README.md'] }]);
     expect(await readFile(join(f.input.runDir, 'c2-fix.prompt.md'), 'utf8')).toContain("[high · ccx scope check] — Changes outside the task's scope\n   These paths changed but are outside the task's scope:\n   - README.md");
   });

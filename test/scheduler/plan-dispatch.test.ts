@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBoard } from '../../src/board/parse/parser.js';
 import { openRepo, scopesOverlap } from '../../src/git/index.js';
 import { describeWait, planDispatch } from '../../src/scheduler/plan-dispatch.js';
+import { describeDraftWait, draftWaits } from '../../src/scheduler/draft-dependencies.js';
 import type { DispatchInput } from '../../src/scheduler/types.js';
 import { gitdir } from '../helpers/gitdir.js';
 
@@ -72,6 +73,14 @@ describe('what may run now (SPEC 7)', () => {
       'T-8: scope overlaps running T-1 on src/api/routes.test.ts, src/api/routes.ts',
       'T-3: no free slot: 3 tasks of this repository already running (parallel: 3)',
     ]);
+  });
+
+  it('says a pending task that depends on a draft waits for a person to flip it', async () => {
+    const board = parseBoard(BOARD.replace('  title: docs\n  status: pending', '  title: docs\n  status: draft').replace('  depends_on: [T-3]', '  depends_on: [T-3, T-7, T-9]').replace('- id: T-8', '- id: T-9\n  title: more docs\n  status: pending\n- id: T-8'));
+    const plan = await planDispatch(await input({ rows: board.rows }));
+    expect(plan.waiting.filter(({ row }) => row.id === 'T-5').map(({ reason }) => describeWait(reason))).toEqual(['T-3 is a draft: flip it to pending; waits for T-9 to be merged (depends_on)']);
+    expect(describeDraftWait(['T-3', 'T-4', 'T-18'])).toBe('T-3, T-4 and T-18 are drafts: flip them to pending');
+    expect([...draftWaits(board.rows)]).toEqual([['T-5', 'T-3 is a draft: flip it to pending']]);
   });
 
   it('starts nothing from an invalid board, and holds tasks while their agent is paused', async () => {

@@ -73,6 +73,7 @@ const SUMMARIES: Readonly<Record<string, Summarise>> = {
   ],
   'test.finished': (r) => [r['passed'] === true ? 'passed' : `FAILED${num(r, 'exit_code') === null ? '' : ` (exit ${String(r['exit_code'])})`}`, when(r['duration_ms'], duration(num(r, 'duration_ms') ?? 0)), r['passed'] === true ? null : str(r, 'log')],
   'review.verdict': (r) => [str(r, 'verdict'), severityCounts(r), when(num(r, 'skipped') || null, `${String(r['skipped'])} skipped`), when(r['open'] !== undefined && r['open'] !== null, `${String(r['open'])} open`)],
+  'scope.violation': (r) => [`edited outside its scope: ${preview(list(r, 'paths'))}`],
   'task.stuck': (r) => [`${JSON.stringify(str(r, 'finding') ?? '')} in ${plural(num(r, 'reviews') ?? 0, 'review')} in a row`],
   'task.escalated': (r) => [`${str(r, 'from') ?? '?'} → ${str(r, 'to') ?? '?'}`, when(r['reason'], `(${String(r['reason'])})`)],
   'merge.checked': (r) => [r['clean'] === true ? 'clean' : `${plural(num(r, 'conflicts') ?? 0, 'conflict')}`, when(r['base'], `against ${shortSha(str(r, 'base') ?? '')}`)],

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { didYouMean } from '../../text/did-you-mean.js';
 import { controlCharacterIn } from '../../text/printable.js';
 import { ROW_FIELDS } from '../types.js';
 import type { LocalProblem } from './yaml-block.js';
@@ -180,29 +181,7 @@ export function describe(value: unknown): string {
 
 function closestField(key: string): string | null {
   const normal = key.toLowerCase().replace(/[-_\s]/g, '');
-  const exact = ROW_FIELDS.find((field) => field.replace(/_/g, '') === normal);
-  if (exact !== undefined) return exact;
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const field of ROW_FIELDS) {
-    const distance = editDistance(normal, field.replace(/_/g, ''));
-    if (distance < bestDistance) {
-      best = field;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+  const bare = ROW_FIELDS.map((field) => field.replace(/_/g, ''));
+  const guess = didYouMean(normal, bare, { maxDistance: 2 });
+  return guess === null ? null : (ROW_FIELDS[bare.indexOf(guess)] ?? null);
 }

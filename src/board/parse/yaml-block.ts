@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { explainYamlError } from '../../text/yaml-error.js';
 
 /** Aliases that expand past this many nodes are refused: a YAML "billion laughs" would exhaust memory. */
 export const MAX_ALIAS_COUNT = 20;
@@ -19,10 +20,7 @@ export function parseTasksYaml(yamlText: string): YamlBlockResult {
   if (doc.errors.length > 0) {
     const tabs = tabProblems(yamlText, doc.errors.map((error) => error.pos[0]));
     if (tabs.length > 0) return { ok: false, problems: tabs };
-    return {
-      ok: false,
-      problems: doc.errors.map((error) => ({ offset: errorOffset(yamlText, error.code, error.pos[0]), message: `the Tasks YAML does not parse: ${firstLine(error.message)}` })),
-    };
+    return { ok: false, problems: yamlProblems(yamlText, doc.errors) };
   }
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -61,6 +59,17 @@ export function tabProblems(text: string, offsets: readonly number[]): LocalProb
     const key = /^([^\s:#]+)\s*:/.exec(line.slice(indent.length))?.[1];
     const what = key === undefined ? 'this line' : `the key \`${key}\``;
     problems.set(lineStart, { offset: lineStart + tab, message: `the Tasks YAML has a tab before ${what}; YAML indents with spaces only, so replace the tab with spaces.` });
+  }
+  return [...problems.values()];
+}
+
+/** yaml's errors, each at its place; an unquoted `: ` in a value is said plainly, once per value. */
+function yamlProblems(text: string, errors: Document.Parsed['errors']): LocalProblem[] {
+  const problems = new Map<string, LocalProblem>();
+  for (const error of errors) {
+    const explained = explainYamlError(text, error);
+    const problem = explained ?? { offset: errorOffset(text, error.code, error.pos[0]), message: firstLine(error.message) };
+    problems.set(`${problem.offset}:${problem.message}`, { offset: problem.offset, message: `the Tasks YAML does not parse: ${problem.message}` });
   }
   return [...problems.values()];
 }

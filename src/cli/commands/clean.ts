@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readArchives } from '../../archive/archive.js';
 import { isTaskId } from '../../board/index.js';
 import { dataRoot } from '../../config/paths.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
@@ -46,9 +47,16 @@ last commit, so \`git branch <branch> <sha>\` brings it back.`,
       }
       for (const folder of orphans.strayFolders) io.stdout(`left ${folder} alone: it is not a git worktree (remove it yourself if it is yours)\n`);
     }
+    if (removed === 0 && only !== undefined && isTaskId(only) && !board.rows.some((row) => row.id === only) && !(await isArchived(context.paths.archive, only))) {
+      throw new CcxError('TASK_NOT_FOUND', `no task ${only} in BOARD.md or the archive.`, { hint: 'Check the id with `ccx tasks --all`.' });
+    }
     if (removed === 0) io.stdout('Nothing to clean.\n');
   },
 };
+
+async function isArchived(archiveDir: string, id: string): Promise<boolean> {
+  return (await readArchives(archiveDir)).some(({ board }) => board.rows.some((row) => row.id === id));
+}
 
 async function removeOne(context: RepoContext, id: string, print: (text: string) => void): Promise<number> {
   const sha = await resolveRef(context.repo, `refs/heads/ccx/${id}`);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readEnv } from '../../config/env.js';
 import { dataRoot } from '../../config/paths.js';
-import { loadConfig } from '../../config/config-file.js';
+import { readConfigReport } from '../../config/config-report.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import { discoverStateDirs } from '../../daemon/runtime/discover.js';
 import { repoReport, type StatusReport } from '../../status/collect.js';
@@ -19,7 +19,8 @@ files only.
 
 Options:
   --json   {"daemon": {"running", "pid"}, "repos": [{"repo", "state_dir", "board": {"valid",
-           "problems"}, "paused_until", "tasks"}]}`,
+           "problems"}, "config": {"valid", "problems": [{"path", "line", "column", "message"}]},
+           "paused_until", "tasks"}]}`,
   options: { json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
@@ -27,8 +28,8 @@ Options:
     const daemon = await runningDaemon(root);
     const report: StatusReport = { daemon: { running: daemon !== null, pid: daemon?.pid ?? null }, repos: [] };
     for (const stateDir of await discoverStateDirs(root)) {
-      const repo = await loadConfig(join(stateDir, 'config.yaml')).then((config) => config.repo, () => '(config.yaml does not load)');
-      report.repos.push(await repoReport(stateDir, repo, daemon));
+      const config = await readConfigReport(join(stateDir, 'config.yaml'));
+      report.repos.push(await repoReport(stateDir, config.config?.repo ?? '(config.yaml does not load)', daemon, { valid: config.valid, problems: config.problems }));
     }
     if (booleanOption(values, 'json')) {
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -46,6 +47,7 @@ Options:
       }
       for (const task of repo.foreign ?? []) io.stdout(printable(`  ${task.id.padEnd(6)} not ccx's: ${task.reason}`) + '\n');
       for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);
+      for (const problem of repo.config.problems) io.stdout(`  config.yaml:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);
       for (const task of repo.tasks) for (const notice of (task['notices'] as string[] | undefined) ?? []) io.stdout(`  notice: ${printable(notice)}\n`);
       if (daemon !== null) {
         const markdown = await readFile(join(repo.state_dir, 'STATUS.md'), 'utf8').catch(() => null);

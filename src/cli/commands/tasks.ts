@@ -5,6 +5,7 @@ import { orphanBriefs } from '../../brief/ids.js';
 import { UsageError } from '../../errors.js';
 import { scopeMeaningNotices, type ScopeMeaningNotice } from '../../git/scope/default-meaning.js';
 import type { WaitingTaskStatus } from '../../status/types.js';
+import { draftWaits } from '../../scheduler/draft-dependencies.js';
 import { describeTaskWait, taskWaits } from '../../status/waits.js';
 import { readBoardAndLadder } from '../board-access.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
@@ -46,9 +47,12 @@ Options:
     const listed = listedRows(board, ladder.defaultStart);
     if (booleanOption(values, 'all')) listed.push(...(await archivedRows(context.paths.archive, new Set(listed.map((row) => row.fields['id'])), ladder.defaultStart)));
     const rows = listed.filter((row) => status === undefined || row.fields['status'] === status);
+    const drafts = draftWaits(board.rows);
     for (const row of rows) {
       const wait = waits.get(String(row.fields['id']));
       if (wait !== undefined && row.fields['status'] === 'running') row.fields['waiting'] = describeTaskWait(wait);
+      const draft = drafts.get(String(row.fields['id']));
+      if (draft !== undefined && row.fields['status'] === 'pending' && row.problems.length === 0) row.fields['waiting'] = draft;
     }
     const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: context.paths.archive }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
     const orphanRows = orphans.map((id) => ({ fields: { id, status: ORPHAN, brief: `tasks/${id}.md` }, problems: [] }));

@@ -111,6 +111,9 @@ function auditEvent(host: WorkerHost, ref: { task: string; attempt: number }, ev
     case 'review.verdict':
       host.audit.write('review.verdict', { ...at, verdict: event.verdict, counts: event.counts, skipped: event.skipped, open: event.open });
       break;
+    case 'scope.violation':
+      host.audit.write('scope.violation', { ...at, paths: event.paths });
+      break;
     case 'task.stuck':
       host.audit.write('task.stuck', { ...at, finding: event.finding, reviews: event.reviews });
       break;

@@ -15,6 +15,8 @@ export interface ReviewFacts {
   open: Finding[];
   /** ccx's own: out of scope, failing tests, conflict markers. */
   ccx: Finding[];
+  /** The changed paths outside the task's scope (named in the exit message). */
+  outOfScope: readonly string[];
   keyHistory: string[][];
   duet: AttemptCheckpoint['duet'];
   /** A resolve run (one cycle): files still holding conflict markers. */
@@ -70,8 +72,17 @@ function capExit(facts: ReviewFacts): [AttemptExit, string] {
   const used = facts.resolve !== null ? 'After the resolve turn' : `All ${facts.maxCycles} cycle${facts.maxCycles === 1 ? ' was' : 's were'} used`;
   const source = (kind: Finding['source']) => facts.ccx.some((finding) => finding.source === kind);
   if (facts.resolve !== null && facts.resolve.markers.length > 0) return ['conflict', `The resolve turn left conflict markers in ${facts.resolve.markers.join(', ')}.`];
-  if (source('scope')) return ['out-of-scope', `${used} and the branch still changes paths outside the task's scope.`];
+  if (source('scope')) return ['out-of-scope', outOfScopeMessage(facts.outOfScope, used)];
   if (source('tests')) return ['test-failed', `${used} and the test command still fails.`];
   const count = facts.open.length;
   return ['cycle-cap', `${used} and ${count} finding${count === 1 ? ' is' : 's are'} still open.`];
 }
+
+/** The files first: the audit log keeps only the start of a long reason. */
+export function outOfScopeMessage(paths: readonly string[], used: string): string {
+  const shown = paths.slice(0, OUT_OF_SCOPE_NAMED).join(', ');
+  const more = paths.length > OUT_OF_SCOPE_NAMED ? ` and ${paths.length - OUT_OF_SCOPE_NAMED} more` : '';
+  return `edited outside its scope: ${shown}${more} (${used.replace(/^A/, 'a')}; undo those changes or widen scope.include, then flip the row to pending).`;
+}
+
+const OUT_OF_SCOPE_NAMED = 10;

@@ -53,7 +53,7 @@ export async function runReviewStep(engine: Engine): Promise<AttemptEnd | null> 
   engine.emit({ type: 'review.verdict', cycle, reviewer, verdict: answer.verdict, counts, skipped: skipped.length, open: open.length });
   const decision = decideAfterReview({
     mode: input.task.mode, cycle, maxCycles: engine.maxCycles, reviewer, reviewerSlot: slot, head: state.head, verdict: answer.verdict,
-    open, ccx: checkFindings(state.checks, input.testCommand, base), keyHistory: state.keyHistory, duet: state.duet,
+    open, ccx: checkFindings(state.checks, input.testCommand, base), outOfScope: state.checks.outOfScope, keyHistory: state.keyHistory, duet: state.duet,
     resolve: state.resolve === null ? null : { markers: state.checks.markers },
   });
   state.keyHistory = decision.keyHistory;

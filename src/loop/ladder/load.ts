@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { didYouMean } from '../../config/config-file.js';
+import { didYouMean } from '../../text/did-you-mean.js';
+import { parseJson } from '../../text/json-error.js';
 import { CcxError, errnoCode } from '../../errors.js';
 import { LineIndex } from '../../text/line-index.js';
 import { BUILT_IN_LADDER, CLAUDE_EFFORTS, CODEX_EFFORTS } from './built-in.js';
@@ -49,12 +50,8 @@ export async function readLadder(path: string): Promise<LadderReading> {
 export function parseLadder(text: string): { ladder: Ladder } | { problems: Problem[] } {
   const lines = new LineIndex(text);
   const at = (node: Node | null | undefined, message: string): Problem => ({ ...lines.position(node?.range?.[0] ?? 0), message });
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    const offset = /position (\d+)/.exec((error as Error).message)?.[1];
-    return { problems: [{ ...lines.position(Number(offset ?? 0)), message: `not valid JSON: ${(error as Error).message}` }] };
-  }
+  const json = parseJson(text);
+  if ('error' in json) return { problems: [{ line: json.error.line, column: json.error.column, message: `not valid JSON: ${json.error.message}` }] };
   const doc = parseDocument(text);
   const root = doc.contents;
   if (!isMap(root)) return { problems: [at(root, 'the file must hold an object {"default_start": …, "tiers": […]}.')] };

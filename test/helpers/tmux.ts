@@ -15,8 +15,8 @@ export const TMUX_MISSING: string | false = (() => {
 })();
 
 export interface TerminalRun {
-  /** The pane's text, scrollback included, wrapped lines joined; `escapes` keeps colour codes. */
-  screen(options?: { escapes?: boolean }): Promise<string>;
+  /** The pane's text, scrollback included (only what shows now with `visible`), wrapped lines joined; `escapes` keeps colour codes. */
+  screen(options?: { escapes?: boolean; visible?: boolean }): Promise<string>;
   /** Sends tmux key names (`C-c`, `Enter`) or text. */
   keys(...keys: string[]): Promise<void>;
   /** Polls the screen until `pattern` shows (tests only), returning the screen; throws with the screen after `timeoutMs`. */
@@ -51,7 +51,7 @@ export async function runInTerminal(argv: string[], options: { cwd: string; env?
   const script = join(dir, 'run.sh');
   await writeFile(script, `trap : INT\n${argv.map(quote).join(' ')}\necho "[exit $?]"\nexec sleep 3600\n`);
   await tmux('new-session', '-d', '-s', SESSION, '-x', String(options.width ?? 200), '-y', String(options.height ?? 50), '-c', options.cwd, 'bash', script);
-  const screen = (opts: { escapes?: boolean } = {}) => tmux('capture-pane', '-p', '-J', '-S', '-', ...(opts.escapes === true ? ['-e'] : []), '-t', SESSION);
+  const screen = (opts: { escapes?: boolean; visible?: boolean } = {}) => tmux('capture-pane', '-p', '-J', ...(opts.visible === true ? [] : ['-S', '-']), ...(opts.escapes === true ? ['-e'] : []), '-t', SESSION);
   const waitFor = async (pattern: string | RegExp, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -38,4 +38,16 @@ describe.skipIf(TMUX_MISSING)('ccx loop on a terminal', () => {
     expect(screen).toMatch(/^L-1 cancelled after 1 cycle/m);
     expect(screen).not.toContain('▸');
   });
+
+  it('a second Ctrl-C while the agent\'s processes are still stopping says what it waits for', { timeout: 60_000 }, async () => {
+    // A grandchild that ignores TERM: the group is stopped only by the KILL that follows.
+    const { repo, env } = await initialised({ implementer: { action: 'grandchild', wait: true } });
+    const terminal = await runInTerminal([process.execPath, CLI_PATH, 'loop', 'Stubborn'], { cwd: repo, env, width: 160 });
+    await terminal.waitFor(/▸ \[cycle 1\/2\] implement: command \(sonnet\/high\) · [1-9]\.\d s/);
+    await terminal.keys('C-c');
+    await terminal.waitFor('SIGINT: stopping the running turn');
+    await terminal.keys('C-c');
+    await terminal.waitFor(/still stopping: the agent's processes get KILL within 5 s of the first Ctrl-C; then the report follows\./);
+    expect(await terminal.exitCode()).toBe(130);
+  });
 });

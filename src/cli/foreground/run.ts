@@ -1,4 +1,5 @@
 import { readEnv } from '../../config/env.js';
+import { DEFAULT_KILL_GRACE_MS } from '../../agents/index.js';
 import { runAttempt, sleepUntil, type AttemptInput } from '../../loop/index.js';
 import type { CliIO } from '../command.js';
 import { landTask, type Landing } from './land.js';
@@ -31,6 +32,8 @@ export async function runForeground(io: CliIO, options: ForegroundOptions): Prom
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) say(`${signal}: stopping the running turn and its processes; the branch is kept.`);
+    // The agent's group already has TERM, and KILL follows by itself: a second Ctrl-C only says so.
+    else if (signal === 'SIGINT') say(`still stopping: the agent's processes get KILL within ${DEFAULT_KILL_GRACE_MS / 1000} s of the first Ctrl-C; then the report follows.`);
     controller.abort();
   };
   process.on('SIGINT', stop);

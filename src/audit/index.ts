@@ -5,3 +5,4 @@ export { parseAuditLine, readAuditLog, scanAuditLog, MAX_LINE_BYTES, type AuditR
 export { MAX_LIST_ITEMS, MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_RECORD_BYTES, MAX_TEXT_BYTES } from './record.js';
 export { SEVERITIES, type Severity, type SeverityCounts, type TaskRef } from './schema.js';
 export { openAuditLog, type AuditLog, type AuditLogOptions } from './writer.js';
+export { EVENT_WIDTH, REF_WIDTH, tone as auditTone, type Tone as AuditTone } from './pretty/line.js';

@@ -10,6 +10,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// Ctrl-C exits 130 (128 + SIGINT) for every command: one that stops by itself (logs -f, loop,
+// daemon, status --watch) gets its own handler and returns; one that has none stops here at once.
+const EXIT_INTERRUPTED = 130;
+let interrupted = false;
+process.on('SIGINT', () => {
+  interrupted = true;
+  if (process.listenerCount('SIGINT') === 1) process.exit(EXIT_INTERRUPTED);
+});
+
 const { main } = await import('./main.js');
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
@@ -17,5 +26,6 @@ const code = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
 });
-process.exitCode = code;
+process.exitCode = interrupted ? EXIT_INTERRUPTED : code;

@@ -11,6 +11,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
+  /** Live progress and the daemon's log go to stderr: its own terminal test. */
+  stderrIsTTY: boolean;
 }
 
 export interface CommandInput {

@@ -23,6 +23,8 @@ export interface DaemonOptions {
   /** How long an agent group gets between TERM and KILL (default 3 s, so a cancel ends within 5 s). */
   agentKillGraceMs?: number;
   log?: Logger;
+  /** Called as each repository is opened, before its `daemon.started` record (the CLI follows its audit log from there). */
+  onRepositoryOpened?: (stateDir: string) => void;
 }
 
 const WATCHED_STATE_FILES: Record<string, Dirty> = { 'BOARD.md': 'board', 'config.yaml': 'config', 'model-ladder.json': 'ladder' };
@@ -40,6 +42,9 @@ export class Daemon {
   private readonly opening = new Map<string, Promise<void>>();
   private finished!: Promise<string>;
   private resolveFinished!: (reason: string) => void;
+  private stopNowRequested = false;
+  private resolveStopNow!: () => void;
+  private readonly stopNowSignal = new Promise<void>((resolve) => (this.resolveStopNow = resolve));
   readonly root: string;
 
   constructor(readonly options: DaemonOptions) {
@@ -104,6 +109,19 @@ export class Daemon {
     return this.finished;
   }
 
+  /** The tasks whose workers run now, in id order (what a stop waits for). */
+  runningTasks(): string[] {
+    const ids = [...this.runtimes.values()].flatMap((runtime) => [...runtime.workers.keys()]);
+    return ids.sort((a, b) => Number(a.replace(/\D/g, '')) - Number(b.replace(/\D/g, '')) || a.localeCompare(b));
+  }
+
+  /** A second Ctrl-C: end the grace period now and stop the running turns, as its timeout would (starts the stop if none runs). */
+  stopNow(reason = 'SIGINT'): void {
+    this.stopNowRequested = true;
+    this.resolveStopNow();
+    void this.stop(reason);
+  }
+
   /** SIGTERM/SIGINT: stop dispatching, give running turns the grace period, then stop their groups (SPEC 12). */
   async stop(reason: string): Promise<void> {
     if (this.stopping) return;
@@ -115,14 +133,22 @@ export class Daemon {
     for (const runtime of runtimes) runtime.audit.write('daemon.stopping', { signal: reason, grace_ms: grace, running: runtime.workers.size });
     const deadline = Date.now() + grace;
     let forced = 0;
+    const told = new Set<string>();
     // A pass already under way may still start a worker: wait for the passes, then for every worker, until none is left.
     for (;;) {
       await Promise.all(runtimes.map((runtime) => runtime.idlePasses()));
       const workers = runtimes.flatMap((runtime) => [...runtime.workers.values()]);
       if (workers.length === 0) break;
       for (const worker of workers) worker.requestShutdown();
+      for (const worker of workers.filter((candidate) => !told.has(candidate.id))) {
+        told.add(worker.id);
+        void worker.finished().then(() => {
+          if (worker.stopReason() === 'shutdown') this.services.log.info({ task: worker.id }, `${worker.id} interrupted: it stays running on the board and resumes from its last completed turn at the next start`);
+        });
+      }
       const all = Promise.all(workers.map((worker) => worker.finished()));
-      const inTime = await Promise.race([all.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())).unref())]);
+      const grace = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.stopNowRequested ? 0 : Math.max(0, deadline - Date.now())).unref());
+      const inTime = await Promise.race([all.then(() => true), grace, this.stopNowSignal.then(() => false)]);
       if (!inTime) {
         forced += workers.length;
         for (const worker of workers) worker.forceStop();
@@ -160,6 +186,7 @@ export class Daemon {
       return;
     }
     this.runtimes.set(stateDir, runtime);
+    this.options.onRepositoryOpened?.(stateDir);
     runtime.audit.write('daemon.started', { pid: process.pid, version: process.env['npm_package_version'] ?? 'dev', node: process.version, repos: this.runtimes.size });
   }
 

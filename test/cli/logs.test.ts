@@ -119,7 +119,7 @@ describe('ccx logs', () => {
     log.close();
 
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
     expect(output.stderr).toContain('audit.jsonl was truncated: reading it from the start.');
     expect(output.stderr).toContain('audit.jsonl was replaced: reading the new file from the start.');
     expect(output.stderr).toContain('1 line of the audit log did not parse and was skipped.');
@@ -149,7 +149,7 @@ describe('ccx logs', () => {
     log.close();
     await waitFor('"event":"merge.done"');
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
     const records = output.stdout.trimEnd().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
     expect(records.map((record) => [record['event'], record['task'] ?? null])).toEqual([['limit.resumed', null], ['merge.done', 'T-4']]);
     expect(output.stdout.split('\n').slice(0, 2).join('\n') + '\n').toBe(`${(await readFile(audit, 'utf8')).trimEnd()}\n`);

@@ -164,7 +164,7 @@ describe('ccx loop and Ctrl-C', () => {
     expect(agents.length).toBeGreaterThan(0);
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number];
-    expect(code).toBe(1);
+    expect(code, 'Ctrl-C exits 130').toBe(130);
     expect(stderr).toContain('SIGINT: stopping the running turn and its processes; the branch is kept.');
     expect(stdout).toMatch(/^L-1 cancelled after 1 cycle: The implement turn of cycle 1 \(command\) ended with cancelled: /);
     expect(stdout).toContain(`Kept for inspection: the worktree ${join(stateDir, 'worktrees', 'L-1')} (branch ccx/L-1).`);

@@ -49,6 +49,8 @@ describe('the systemd unit', () => {
         "TimeoutStopSec=30",
         "Restart=on-failure",
         "RestartSec=5",
+        "StandardOutput=journal",
+        "StandardError=journal",
         "WantedBy=default.target",
       ]
     `);

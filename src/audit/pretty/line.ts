@@ -12,7 +12,7 @@ export interface PrettyOptions {
   color: boolean;
 }
 
-type Tone = 'bad' | 'good' | 'warn' | null;
+export type Tone = 'bad' | 'good' | 'warn' | null;
 
 const ANSI = { bad: '\u001b[31m', good: '\u001b[32m', warn: '\u001b[33m', dim: '\u001b[2m', reset: '\u001b[0m' } as const;
 
@@ -49,7 +49,8 @@ function reference(record: AuditRecord): string {
   return parts.filter((part) => part !== null).join(' ');
 }
 
-function tone(record: AuditRecord): Tone {
+/** How a record reads: bad (red), good (green), warn (yellow) or plain; also its journald priority. */
+export function tone(record: AuditRecord): Tone {
   switch (record.event) {
     case 'board.invalid':
     case 'config.invalid':

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { loadConfig } from '../../config/config-file.js';
 import { readEnv, type CcxEnv } from '../../config/env.js';
 import { dataRoot, statePaths } from '../../config/paths.js';
@@ -9,18 +10,28 @@ import { openRepo } from '../../git/repo.js';
 import { readLadder } from '../../loop/ladder/load.js';
 import { dryRunPlan } from '../../scheduler/dry-run.js';
 import { readBoardAndLadder } from '../board-access.js';
+import { colorEnabled } from '../../text/color.js';
+import { AuditFeed } from '../daemon-log/event-feed.js';
+import { logFormat, underJournald } from '../daemon-log/format.js';
+import { daemonLogger } from '../daemon-log/logger.js';
+import { handleStopSignals } from '../daemon-log/signals.js';
 import { currentServiceHost, runInServiceMode, servicePaths } from '../../service/index.js';
 import { booleanOption, stringOption, type CliIO, type Command, type OptionValues } from '../command.js';
 import { initialisedContext } from '../context.js';
 
 export const daemon: Command = {
-  usage: 'ccx daemon [--once] [--repo PATH] [--max-tasks M] [--start-tier auto|<alias>] [--dry-run]',
+  usage: 'ccx daemon [--once] [--repo PATH] [--max-tasks M] [--start-tier auto|<alias>] [--dry-run] [--log-format pretty|json]',
   details: `Serves every repository initialised under the data root (and any initialised later): watches
 BOARD.md, config.yaml and the inbox, dispatches pending tasks, runs the review loop, merges, and
 writes STATUS.md and audit.jsonl. One daemon per data root: a second one names the pid of the first
 and exits 1. SIGTERM or SIGINT stops dispatching, gives running turns CCX_SHUTDOWN_GRACE_MS, then
 stops them; their tasks stay running on the board and resume from their last completed turn at
-the next start. Exits 0 after such a stop.
+the next start; a second Ctrl-C stops them at once. Exits 0 after a SIGTERM stop, 130 after Ctrl-C.
+
+On a terminal it prints readable event lines (those of \`ccx logs -f\`, for every repository it
+serves, and its own); otherwise one pino JSON object a line on stderr. Under systemd
+(INVOCATION_ID or JOURNAL_STREAM set) each line starts with its journald priority (<3> error,
+<4> warning, <6> info, <7> debug), so \`journalctl --user -u ccx -p warning\` works.
 
 Options:
   --once        exit (0) when every task has finished, cannot be dispatched, or waits on a person
@@ -32,9 +43,11 @@ Options:
   --dry-run             print the dispatch plan (what would start now, in which order, on which
                         rung and in which worktree) and why each other pending task waits; start
                         nothing, write nothing
+  --log-format F        pretty (readable lines; the default on a terminal) or json (pino JSON
+                        lines; the default otherwise)
   --service     how the installed service starts it: counts quick restarts and gives up past a
                 limit (launchd has none of its own); see \`ccx service\``,
-  options: { once: { type: 'boolean' }, repo: { type: 'string' }, service: { type: 'boolean' }, 'max-tasks': { type: 'string' }, 'start-tier': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { once: { type: 'boolean' }, repo: { type: 'string' }, service: { type: 'boolean' }, 'max-tasks': { type: 'string' }, 'start-tier': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'log-format': { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
     const runDaemon = () => runForeground(values, io);
@@ -50,19 +63,25 @@ async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
   const onlyStateDir = repoPath === undefined ? undefined : (await initialisedContext(io, repoPath)).paths.stateDir;
   const stateDirs = onlyStateDir === undefined ? await discoverStateDirs(dataRoot(env)) : [onlyStateDir];
   const startTier = await startTierOption(stringOption(values, 'start-tier'), stateDirs);
+  const format = logFormat(stringOption(values, 'log-format'), io);
   if (booleanOption(values, 'dry-run')) return dryRun(io, env, stateDirs, startTier);
+  const style = { format, journald: underJournald(io.env), color: colorEnabled(io.env, io.stderrIsTTY) };
+  // One synchronous stderr for the log and the event lines, so they interleave in order.
+  const stderr = pino.destination({ fd: 2, sync: true });
+  const write = (text: string) => void stderr.write(text);
+  const log = daemonLogger(style, env.logLevel, write);
+  const feed = format === 'pretty' ? new AuditFeed(style, write) : null;
   const running = new Daemon({
     env, once: booleanOption(values, 'once'), ...(onlyStateDir === undefined ? {} : { onlyStateDir }), ...(maxTasks === undefined ? {} : { maxTasks }), ...(startTier === null ? {} : { startTier }),
+    log, ...(feed === null ? {} : { onRepositoryOpened: (stateDir: string) => feed.add(stateDir) }),
   });
-  const stop = (signal: NodeJS.Signals) => void running.stop(signal);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const removeHandlers = handleStopSignals(running, log, env.shutdownGraceMs);
   try {
     await running.start();
     await running.whenFinished();
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    removeHandlers();
+    await feed?.close();
   }
   return 0;
 }

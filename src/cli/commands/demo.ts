@@ -1,6 +1,7 @@
 import { readEnv } from '../../config/env.js';
 import { runDemo } from '../../demo/run-demo.js';
 import type { Command } from '../command.js';
+import { colorEnabled } from '../../text/color.js';
 
 export const demo: Command = {
   usage: 'ccx demo',
@@ -12,7 +13,7 @@ are. It never touches your own repositories or data root. Exits 0 only when all 
   options: {},
   positionals: { min: 0, max: 0 },
   async run({ io }) {
-    const summary = await runDemo(readEnv(io.env), { print: io.stdout, color: io.stdoutIsTTY && io.env['NO_COLOR'] === undefined });
+    const summary = await runDemo(readEnv(io.env), { print: io.stdout, color: colorEnabled(io.env, io.stdoutIsTTY) });
     io.stdout('\nTask  Status   Exit            Cycles  Commit        Title\n');
     for (const task of summary.tasks) {
       io.stdout(`${task.id.padEnd(5)} ${task.status.padEnd(8)} ${(task.exitStatus ?? '-').padEnd(15)} ${String(task.cycles ?? '-').padEnd(7)} ${(task.commit ?? '-').slice(0, 12).padEnd(13)} ${task.title}\n`);

@@ -1,6 +1,7 @@
 import { auditPrinter, followAuditLog, scanAuditLog, type AuditRecord, type FollowReset } from '../../audit/index.js';
 import { isTaskId } from '../../board/index.js';
 import { UsageError } from '../../errors.js';
+import { colorEnabled } from '../../text/color.js';
 import { booleanOption, stringOption, type CliIO, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
 
@@ -28,7 +29,7 @@ Options:
     const follow = booleanOption(values, 'follow');
     const lines = lineCount(stringOption(values, 'lines')) ?? (follow ? FOLLOW_BACKLOG_LINES : Infinity);
     const path = (await initialisedContext(io)).paths.audit;
-    const print = booleanOption(values, 'json') ? jsonLine : auditPrinter({ color: io.stdoutIsTTY && (io.env['NO_COLOR'] ?? '') === '' });
+    const print = booleanOption(values, 'json') ? jsonLine : auditPrinter({ color: colorEnabled(io.env, io.stdoutIsTTY) });
     const filter = task === undefined ? {} : { task };
 
     const backlog: AuditRecord[] = [];

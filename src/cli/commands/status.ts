@@ -6,11 +6,15 @@ import { readConfigReport } from '../../config/config-report.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import { discoverStateDirs } from '../../daemon/runtime/discover.js';
 import { repoReport, type StatusReport } from '../../status/collect.js';
-import { booleanOption, type Command } from '../command.js';
+import { booleanOption, stringOption, type Command } from '../command.js';
+import { DEFAULT_WATCH_INTERVAL_S, watchFrames, watchInterval } from '../status-watch.js';
+import { colorEnabled, painter, type Tone } from '../../text/color.js';
 import { printable } from '../../text/printable.js';
 
+const STATUS_TONES: Record<string, Tone> = { merged: 'green', running: 'yellow', failed: 'red', blocked: 'red', cancelled: 'dim', draft: 'dim' };
+
 export const status: Command = {
-  usage: 'ccx status [--json]',
+  usage: 'ccx status [--json] [--watch [--interval S]]',
   details: `Shows whether the daemon runs, and for every repository initialised under the data root: its
 tasks (with phase and cycle for running ones, \`waiting: <reason>\` for a merge or transition
 that waits, read from the run journals even when no daemon runs, and why each pending one waits
@@ -20,10 +24,16 @@ files only.
 Options:
   --json   {"daemon": {"running", "pid"}, "repos": [{"repo", "state_dir", "board": {"valid",
            "problems"}, "config": {"valid", "problems": [{"path", "line", "column", "message"}]},
-           "paused_until", "tasks"}]}`,
-  options: { json: { type: 'boolean' } },
+           "paused_until", "tasks"}]}
+  --watch  redraw the status every second until Ctrl-C (on a terminal the screen is cleared
+           first; elsewhere frames are separated by a line; with --json one object a line)
+  --interval S  seconds between redraws with --watch (default ${DEFAULT_WATCH_INTERVAL_S})`,
+  options: { json: { type: 'boolean' }, watch: { type: 'boolean' }, interval: { type: 'string' } },
   positionals: { min: 0, max: 0 },
-  async run({ values, io }) {
+  async run({ values, positionals, io }) {
+    const interval = watchInterval(stringOption(values, 'interval'));
+    if (booleanOption(values, 'watch')) return watchFrames(io, interval, booleanOption(values, 'json'), (frameIo) => status.run({ values: { ...values, watch: false }, positionals, io: frameIo }));
+    const paint = painter(colorEnabled(io.env, io.stdoutIsTTY));
     const root = dataRoot(readEnv(io.env));
     const daemon = await runningDaemon(root);
     const report: StatusReport = { daemon: { running: daemon !== null, pid: daemon?.pid ?? null }, repos: [] };
@@ -43,7 +53,7 @@ Options:
       for (const task of repo.tasks) {
         const waiting = typeof task['waiting'] === 'string' && task['waiting'].startsWith('waiting: ') ? task['waiting'] : undefined;
         const detail = waiting ?? (task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '');
-        io.stdout(printable(`  ${String(task['id']).padEnd(6)} ${String(task['status']).padEnd(9)} ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}`) + '\n');
+        io.stdout(printable(`  ${String(task['id']).padEnd(6)} `) + paint(STATUS_TONES[String(task['status'])] ?? null, printable(String(task['status']).padEnd(9))) + printable(` ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}`) + '\n');
       }
       for (const task of repo.foreign ?? []) io.stdout(printable(`  ${task.id.padEnd(6)} not ccx's: ${task.reason}`) + '\n');
       for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);

@@ -81,10 +81,12 @@ export class BoardParser {
       const key = `${index}\u0000${chunk.text}`;
       let cached = this.rowCache.get(key) ?? cache.get(key) ?? (this.persisted.size > 0 ? this.persisted.get(persistedKey(key)) : undefined);
       if (cached === undefined) {
-        const read = readChunk(chunk.text, index);
+        const scanned = scanRow(chunk.text);
+        const read = scanned === null ? readChunk(chunk.text, index) : { reading: readRowFields(scanned.shape, scanned.values, index), layout: scanned.layout };
         if (read === null) return null;
         cached = read;
-        this.readFreshRows = true;
+        // A row the scanner read costs less to scan again than to look up: only yaml's are worth a cache file.
+        if (scanned === null) this.readFreshRows = true;
       }
       cache.set(key, cached);
       sources.push({ reading: cached.reading, layout: shiftLayout(cached.layout, base + chunk.start), base: base + chunk.start });
@@ -114,13 +116,8 @@ function persistedKey(key: string): string {
   return createHash('sha1').update(key).digest('base64url');
 }
 
-/**
- * A row parsed on its own; null when it does not stand alone (the block is then read whole). The
- * line scanner reads the everyday forms in a fraction of yaml's time; yaml reads the rest.
- */
+/** A row parsed by yaml on its own (scanRow reads the everyday forms first); null when it does not stand alone (the block is then read whole). */
 function readChunk(text: string, index: number): CachedRow | null {
-  const scanned = scanRow(text);
-  if (scanned !== null) return { reading: readRowFields(scanned.shape, scanned.values, index), layout: scanned.layout };
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0 || !isSeq(doc.contents) || doc.contents.items.length !== 1 || doc.contents.flow === true) return null;
   const item = doc.contents.items[0] as Node;

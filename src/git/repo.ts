@@ -35,14 +35,17 @@ export function isAtLeast(version: readonly [number, number], minimum: readonly 
  * its root is the main checkout, so every worktree of a repository maps to one STATE_DIR.
  */
 export async function openRepo(path: string): Promise<GitRepo> {
-  await requireGitVersion();
-  const result = await gitUnqueued(['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel'], {
+  // Both git calls at once (a command's start is mostly waiting for git); a too-old git is still reported first.
+  const located = gitUnqueued(['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel'], {
     cwd: path,
     allowExitCodes: [128],
   }).catch((error: unknown) => {
     if (error instanceof CcxError && error.code === 'GIT_FAILED') throw notARepo(path, error);
     throw error;
   });
+  located.catch(() => undefined);
+  await requireGitVersion();
+  const result = await located;
   if (result.exitCode !== 0) throw notARepo(path);
   const [commonDirLine, toplevelLine] = result.stdout.split('\n');
   if (commonDirLine === undefined || commonDirLine === '') throw notARepo(path);

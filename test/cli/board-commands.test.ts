@@ -1,8 +1,9 @@
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI_PATH, isolatedEnv, runCli } from '../helpers/cli.js';
 import { gitdir, runGit } from '../helpers/gitdir.js';
+import { unprivilegedCli } from '../helpers/unprivileged.js';
 
 async function initialised(files: Record<string, string> = { 'README.md': '# test\n' }) {
   const repo = await gitdir(files);
@@ -151,16 +152,23 @@ describe('ccx add and ccx tasks', () => {
     expect([listed.exitCode, listed.stderr]).toEqual([1, expect.stringContaining('BOARD.md is a folder, not a file')]);
   });
 
-  it('on a BOARD.md it may not read says so', async () => {
+  it('on a BOARD.md it may not read says so', async (context) => {
     const { repo, env, board, stateDir } = await initialised();
     await chmod(board, 0o000);
     // root reads anything: run the command as an unprivileged user who can reach everything but the board.
     const asRoot = process.getuid?.() === 0;
+    let command = [process.execPath, CLI_PATH, 'tasks'];
     if (asRoot) {
       for (const path of [env.CCX_DATA_HOME, stateDir, repo, join(repo, '.git')]) await chmod(path, 0o755);
       await runGit(repo, ['config', 'core.sharedRepository', 'world']);
+      const cli = await unprivilegedCli();
+      if (!cli.ok) {
+        context.skip(`needs an unprivileged user to run the CLI: ${cli.reason}`);
+        return;
+      }
+      onTestFinished(cli.cleanup);
+      command = [...cli.argv, 'tasks'];
     }
-    const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI_PATH, 'tasks'] : [process.execPath, CLI_PATH, 'tasks'];
     const { execFile } = await import('node:child_process');
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
       execFile(command[0] as string, command.slice(1), { cwd: repo, env: { ...process.env, ...env, HOME: '/tmp', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' } }, (error, _stdout, stderr) => {

@@ -3,7 +3,8 @@ import { isSeq, parseDocument, type Node } from 'yaml';
 import { addFileProblem, emptyBoard, hashBoard, MAX_BOARD_BYTES, type ParsedBoard } from './board.js';
 import { checkAcrossRows } from './dependencies.js';
 import { layoutOf, shiftLayout, type RowLayout } from './layout.js';
-import { readRow, type RowReading } from './row.js';
+import { readRow, readRowFields, type RowReading } from './row.js';
+import { scanRow } from './scan-row.js';
 import { TasksBlockLocator } from './skeleton.js';
 import { splitRows } from './split-rows.js';
 import { parseTasksYaml, type LocalProblem } from './yaml-block.js';
@@ -80,10 +81,12 @@ export class BoardParser {
       const key = `${index}\u0000${chunk.text}`;
       let cached = this.rowCache.get(key) ?? cache.get(key) ?? (this.persisted.size > 0 ? this.persisted.get(persistedKey(key)) : undefined);
       if (cached === undefined) {
-        const read = readChunk(chunk.text, index);
+        const scanned = scanRow(chunk.text);
+        const read = scanned === null ? readChunk(chunk.text, index) : { reading: readRowFields(scanned.shape, scanned.values, index), layout: scanned.layout };
         if (read === null) return null;
         cached = read;
-        this.readFreshRows = true;
+        // A row the scanner read costs less to scan again than to look up: only yaml's are worth a cache file.
+        if (scanned === null) this.readFreshRows = true;
       }
       cache.set(key, cached);
       sources.push({ reading: cached.reading, layout: shiftLayout(cached.layout, base + chunk.start), base: base + chunk.start });
@@ -113,7 +116,7 @@ function persistedKey(key: string): string {
   return createHash('sha1').update(key).digest('base64url');
 }
 
-/** A row parsed on its own; null when it does not stand alone (the block is then read whole). */
+/** A row parsed by yaml on its own (scanRow reads the everyday forms first); null when it does not stand alone (the block is then read whole). */
 function readChunk(text: string, index: number): CachedRow | null {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0 || !isSeq(doc.contents) || doc.contents.items.length !== 1 || doc.contents.flow === true) return null;

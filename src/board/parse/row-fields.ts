@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { didYouMean } from '../../text/did-you-mean.js';
 import { controlCharacterIn } from '../../text/printable.js';
 import { ROW_FIELDS } from '../types.js';
@@ -23,24 +23,39 @@ export function tooLargeId(id: string): string {
   return `${id} is past T-${Number.MAX_SAFE_INTEGER}: an id's number must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest ccx counts on exactly`;
 }
 
+/** Where a row's fields are written: what problems point at. Built from a yaml node or by scan-row. */
+export interface RowShape {
+  /** Offset of the row's first key. */
+  start: number;
+  /** Each field in written order: where its key starts, where its value starts (null when it has none), and whether the value is a list or mapping. */
+  keys: ReadonlyMap<string, { keyStart: number; valueStart: number | null; collection: boolean }>;
+}
+
+/** The shape of a row's yaml mapping node. */
+export function shapeOfMap(map: YAMLMap): RowShape {
+  const keys = new Map<string, { keyStart: number; valueStart: number | null; collection: boolean }>();
+  const start = map.range?.[0] ?? 0;
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const value = pair.value as Node | null | undefined;
+    keys.set(String(pair.key.value), { keyStart: pair.key.range?.[0] ?? start, valueStart: value?.range?.[0] ?? null, collection: isMap(value) || isSeq(value) });
+  }
+  return { start, keys };
+}
+
 /** Reads one row's fields with their source offsets; every complaint names the row, the rule and what it got. */
 export class RowFields {
   readonly problems: LocalProblem[] = [];
-  private readonly pairs = new Map<string, Pair>();
 
   constructor(
-    private readonly map: YAMLMap,
+    private readonly shape: RowShape,
     /** The row as plain JavaScript, converted once. */
     readonly values: Record<string, unknown>,
     readonly label: string,
-  ) {
-    for (const pair of map.items) {
-      if (isScalar(pair.key)) this.pairs.set(String(pair.key.value), pair);
-    }
-  }
+  ) {}
 
   get start(): number {
-    return this.map.range?.[0] ?? 0;
+    return this.shape.start;
   }
 
   has(key: string): boolean {
@@ -54,9 +69,8 @@ export class RowFields {
   }
 
   offsetOf(key: string): number {
-    const pair = this.pairs.get(key);
-    const value = pair?.value as Node | null | undefined;
-    return value?.range?.[0] ?? (pair?.key as Node | undefined)?.range?.[0] ?? this.start;
+    const field = this.shape.keys.get(key);
+    return field?.valueStart ?? field?.keyStart ?? this.start;
   }
 
   fail(key: string | number, message: string): void {
@@ -156,17 +170,16 @@ export class RowFields {
 
   /** Fields that are not part of a row: a typo here could silently drop a dependency, so it skips the row. */
   rejectUnknownKeys(): void {
-    for (const [key, pair] of this.pairs) {
+    for (const [key, field] of this.shape.keys) {
       if ((ROW_FIELDS as readonly string[]).includes(key)) continue;
       const suggestion = closestField(key);
-      const offset = (pair.key as Node).range?.[0] ?? this.start;
+      const offset = field.keyStart;
       this.fail(offset, `${key} is not a row field${suggestion === null ? '' : ` (did you mean ${suggestion}?)`}; rows take ${ROW_FIELDS.join(', ')}.`);
     }
   }
 
   isCollection(key: string): boolean {
-    const value = this.pairs.get(key)?.value;
-    return isMap(value) || isSeq(value);
+    return this.shape.keys.get(key)?.collection === true;
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type TaskRow,
   type TaskStatus,
 } from '../types.js';
-import { RowFields, TASK_ID_PATTERN, describe, isTaskId, tooLargeId } from './row-fields.js';
+import { RowFields, TASK_ID_PATTERN, describe, isTaskId, shapeOfMap, tooLargeId, type RowShape } from './row-fields.js';
 import { MAX_ALIAS_COUNT, type LocalProblem } from './yaml-block.js';
 
 export interface RowReading {
@@ -53,11 +53,16 @@ export function readRow(item: Node, index: number, doc: Document): RowReading {
       problems: [{ offset: start, message: `row ${index + 1}: a row must be a mapping of fields (\`- id: T-<n>\` then \`title: …\`), but it is ${describe(item.toJS(doc))}.` }],
     };
   }
-  const values = item.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  return readRowFields(shapeOfMap(item), item.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>, index);
+}
+
+/** Reads and checks one row given as plain values and where each field is written. */
+export function readRowFields(shape: RowShape, values: Record<string, unknown>, index: number): RowReading {
+  const start = shape.start;
   const rawId = values['id'];
   const wellFormed = typeof rawId === 'string' && TASK_ID_PATTERN.test(rawId);
   const id = wellFormed && isTaskId(rawId) ? rawId : null;
-  const fields = new RowFields(item, values, id ?? `row ${index + 1}`);
+  const fields = new RowFields(shape, values, id ?? `row ${index + 1}`);
   if (rawId === undefined || rawId === null || rawId === '') fields.fail('id', 'id is missing; every row needs one, of the form T-<n> (T-1, T-2, …).');
   else if (wellFormed) {
     if (id === null) fields.fail('id', `id ${tooLargeId(rawId)}; renumber the row (ids of new rows go on from the highest one).`);

@@ -1,6 +1,7 @@
 import type { Position } from '../../board/types.js';
 import { git, splitNul, type GitRepo } from '../run.js';
 import { SCOPE_GIT_ENV, splitScopePathspecs } from './pathspec.js';
+import { mayMatchTracked, readsTheSame, sortedPaths } from './meaning-shortcuts.js';
 import { trackedInScope } from './tracked.js';
 import type { Scope } from './types.js';
 
@@ -20,8 +21,12 @@ export interface ScopeMeaningNotice extends Position {
  */
 export async function scopeMeaningNotices(repo: GitRepo, rows: ReadonlyArray<{ id: string; scope: Scope; position: Position }>): Promise<ScopeMeaningNotice[]> {
   const notices: ScopeMeaningNotice[] = [];
-  for (const row of rows) {
-    if (![...row.scope.include, ...row.scope.exclude].some(hasWildcard)) continue;
+  const doubtful = rows.filter((row) => ![...row.scope.include, ...row.scope.exclude].every(readsTheSame));
+  if (doubtful.length === 0) return notices;
+  // One listing of the index rules out the rows that can select no tracked file in either reading.
+  const tracked = sortedPaths(splitNul((await git(repo, ['ls-files', '-z'], { cwd: repo.root, env: SCOPE_GIT_ENV, readOnly: true })).stdout));
+  for (const row of doubtful) {
+    if (!mayMatchTracked(row.scope, tracked)) continue;
     const message = await scopeMeaning(repo, row.scope);
     if (message !== null) notices.push({ ...row.position, task: row.id, message: `${row.id}: ${message}` });
   }

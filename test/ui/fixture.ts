@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { basename } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
-import { startUiServer, type UiServer } from '../../src/ui/index.js';
+import { startUiServer, type UiServer, type UiServerOptions } from '../../src/ui/index.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { gitdir } from '../helpers/gitdir.js';
 
@@ -16,7 +16,7 @@ export interface UiFixture {
 }
 
 /** An initialised repository under a fresh data root, `ccx add`-ed rows, and a dashboard on a free port; all gone after the test. */
-export async function uiFixture(options: { rows?: Array<{ title: string; draft?: boolean }>; maxQueueDepth?: number } = {}): Promise<UiFixture> {
+export async function uiFixture(options: { rows?: Array<{ title: string; draft?: boolean }>; maxQueueDepth?: number; events?: UiServerOptions['events'] } = {}): Promise<UiFixture> {
   const env = await isolatedEnv();
   const repo = await gitdir();
   const init = await runCli(['init'], { cwd: repo, env });
@@ -26,7 +26,7 @@ export async function uiFixture(options: { rows?: Array<{ title: string; draft?:
     const added = await runCli(['add', row.title, ...(row.draft === true ? ['--draft'] : [])], { cwd: repo, env });
     expect(added.exitCode, added.stderr).toBe(0);
   }
-  const server = await startUiServer({ dataRoot: env.CCX_DATA_HOME, port: 0, maxQueueDepth: options.maxQueueDepth ?? 5, events: { pollMs: 50 } });
+  const server = await startUiServer({ dataRoot: env.CCX_DATA_HOME, port: 0, maxQueueDepth: options.maxQueueDepth ?? 5, events: { pollMs: 50, ...options.events } });
   onTestFinished(() => server.close());
   return { repo, stateDir, key: basename(stateDir), env, server, host: `127.0.0.1:${server.port}` };
 }

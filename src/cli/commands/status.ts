@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readEnv } from '../../config/env.js';
 import { dataRoot } from '../../config/paths.js';
-import { readConfigReport } from '../../config/config-report.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
-import { discoverStateDirs } from '../../daemon/runtime/discover.js';
-import { repoReport, type StatusReport } from '../../status/collect.js';
+import type { StatusReport } from '../../status/collect.js';
+import { collectStatus } from '../../status/report.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { DEFAULT_WATCH_INTERVAL_S, watchFrames, watchInterval } from '../status-watch.js';
 import { colorEnabled, painter, type Tone } from '../../text/color.js';
@@ -36,11 +35,7 @@ Options:
     const paint = painter(colorEnabled(io.env, io.stdoutIsTTY));
     const root = dataRoot(readEnv(io.env));
     const daemon = await runningDaemon(root);
-    const report: StatusReport = { daemon: { running: daemon !== null, pid: daemon?.pid ?? null }, repos: [] };
-    for (const stateDir of await discoverStateDirs(root)) {
-      const config = await readConfigReport(join(stateDir, 'config.yaml'));
-      report.repos.push(await repoReport(stateDir, config.config?.repo ?? '(config.yaml does not load)', daemon, { valid: config.valid, problems: config.problems }));
-    }
+    const report: StatusReport = await collectStatus(root, daemon);
     if (booleanOption(values, 'json')) {
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       return 0;

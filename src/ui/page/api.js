@@ -42,7 +42,7 @@ export const api = {
   },
   submit: (key, submission) => call('POST', `${repoPath(key)}/tasks`, submission),
   /** action: pending, cancel or retry; expect: what the page saw of the row (409 if it changed). */
-  act: (key, id, action, expect) => call('POST', `${taskPath(key, id)}/${action}`, expect === undefined ? {} : { expect }),
+  act: (key, id, action, expect) => call('POST', `${taskPath(key, id)}/${action}`, expect === undefined || expect === null ? {} : { expect }),
 };
 
 /** A repository's key: the server's `key`, else its STATE_DIR's folder name. */

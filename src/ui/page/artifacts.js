@@ -23,9 +23,11 @@ export function turnsOf(attempt) {
 
 function turnFiles(turn, files) {
   if (Array.isArray(turn.files)) return turn.files.map((file) => (typeof file === 'string' ? file : file.name));
-  const prefix = `c${turn.cycle}-${turn.phase}`;
-  const named = ['prompt', 'output', 'verdict', 'test_log', 'log', 'err'].map((field) => turn[field]).filter((value) => typeof value === 'string');
-  return [...new Set([...named, ...files.filter((name) => name.startsWith(`${prefix}.`))])];
+  // The server's turn names each of its files (prompt, output, stderr, verdict, log).
+  const named = ['prompt', 'output', 'stderr', 'verdict', 'log', 'test_log'].map((field) => turn[field]).filter((value) => typeof value === 'string');
+  if (named.length > 0 || typeof turn.name === 'string') return named;
+  const prefix = `c${turn.cycle}-${turn.phase}.`;
+  return files.filter((name) => name.startsWith(prefix));
 }
 
 function phaseRank(phase) {
@@ -66,16 +68,30 @@ export function artifactDetails({ key, id, attempt, name, open, onToggle }) {
   return details;
 }
 
+/** Findings as a flat list, whichever way they come: a list, lists by severity, or the loop's `open` and `skipped`. */
+function findingsOf(verdict) {
+  const list = [];
+  const add = (items, skipped) => {
+    for (const finding of Array.isArray(items) ? items : []) list.push({ ...finding, skipped: Boolean(finding.skipped) || skipped });
+  };
+  if (Array.isArray(verdict.findings)) add(verdict.findings, false);
+  else if (verdict.findings && typeof verdict.findings === 'object') for (const items of Object.values(verdict.findings)) add(items, false);
+  add(verdict.open, false);
+  add(verdict.skipped, true);
+  add(verdict.skipped_findings, true);
+  return list;
+}
+
 /** A verdict: its word, summary, and findings grouped by severity, skipped ones marked. */
 export function verdictView(verdict) {
-  const findings = [...(verdict.findings ?? []).map((finding) => ({ ...finding })), ...(verdict.skipped_findings ?? []).map((finding) => ({ ...finding, skipped: true }))];
-  return el('div', { class: 'verdict', 'data-verdict': verdict.verdict },
-    el('p', {}, el('strong', { class: `verdict-${verdict.verdict === 'approve' ? 'ok' : 'attention'}` }, String(verdict.verdict ?? '?')), verdict.summary ? ` — ${verdict.summary}` : ''),
+  const findings = findingsOf(verdict);
+  return el('div', { class: 'verdict', 'data-verdict': verdict.verdict ?? '' },
+    el('p', {}, 'Verdict: ', el('strong', { class: `verdict-${verdict.verdict === 'approve' ? 'ok' : 'attention'}` }, String(verdict.verdict ?? '?')), verdict.summary ? ` — ${verdict.summary}` : ''),
     SEVERITIES.map((severity) => {
       const group = findings.filter((finding) => finding.severity === severity);
       if (group.length === 0) return null;
       return el('div', { class: `severity severity-${severity}` }, el('h6', {}, `${severity} (${group.length})`),
-        el('ul', {}, group.map((finding) => el('li', { class: finding.skipped ? 'skipped' : null },
+        el('ul', {}, group.map((finding) => el('li', { class: finding.skipped ? 'skipped' : null, 'data-skipped': finding.skipped ? 'true' : null },
           finding.skipped ? el('span', { class: 'badge' }, 'skipped') : null, finding.skipped ? ' ' : null,
           el('strong', {}, String(finding.title ?? '')),
           finding.file ? el('code', {}, ` ${finding.file}${finding.line_start ? `:${finding.line_start}` : ''}`) : null,

@@ -6,7 +6,7 @@
 const RETRY_MS = 2000;
 const EVENT_TYPES = ['message', 'audit'];
 
-/** Calls onRecord(record, id) for each audit record, onState('open'|'retrying') when that changes. */
+/** Calls onRecord(record, id) for each audit record (with its repository's `key`), onState('open'|'retrying') when that changes. */
 export function connectLive({ onRecord, onState, onChange }) {
   let lastId = null;
   let source = null;
@@ -19,17 +19,20 @@ export function connectLive({ onRecord, onState, onChange }) {
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (event) => {
         if (event.lastEventId !== '') lastId = event.lastEventId;
-        let record;
+        let data;
         try {
-          record = JSON.parse(event.data);
+          data = JSON.parse(event.data);
         } catch {
           return;
         }
-        onRecord(record, event.lastEventId);
+        // {key, offset, record}: the record of audit.jsonl and the repository it is from.
+        if (data !== null && typeof data.record === 'object' && data.record !== null) onRecord({ ...data.record, key: data.key }, event.lastEventId);
+        else onRecord(data, event.lastEventId);
       });
     }
-    // A `state` event: STATUS-relevant files changed without an audit line.
-    source.addEventListener('state', () => onChange());
+    // `state`: STATUS-relevant files changed without an audit line; `reset`: an audit log was
+    // replaced or cut, so what the page holds may be stale.
+    for (const type of ['state', 'reset', 'replayed']) source.addEventListener(type, () => onChange());
     source.addEventListener('error', () => {
       if (source.readyState === EventSource.CLOSED) {
         onState('retrying');

@@ -42,7 +42,8 @@ export type CcxErrorCode =
   | 'AUDIT_FAILED'
   | 'SERVICE_UNSUPPORTED'
   | 'SERVICE_UNAVAILABLE'
-  | 'SERVICE_FAILED';
+  | 'SERVICE_FAILED'
+  | 'PORT_IN_USE';
 
 export interface CcxErrorOptions {
   /** What the person should do about it, in one or two sentences. */

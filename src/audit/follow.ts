@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { errnoCode } from '../errors.js';
-import { scanAuditHandle, type AuditRecord } from './reader.js';
+import { scanAuditHandle, type OnAuditRecord } from './reader.js';
 
 /** How often the file is checked when no change event came (events can be missed, and a folder that does not exist yet cannot be watched). */
 export const FOLLOW_POLL_MS = 1_000;
@@ -15,7 +15,8 @@ export interface FollowOptions {
   fromOffset?: number;
   /** Following ends when this aborts. */
   signal: AbortSignal;
-  onRecord: (record: AuditRecord) => void;
+  /** Each new record, with where its line lies in the file. */
+  onRecord: OnAuditRecord;
   /** The file was truncated, replaced or removed: reading starts again from its beginning. */
   onReset?: (reason: FollowReset) => void;
   pollMs?: number;

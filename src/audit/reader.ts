@@ -47,7 +47,7 @@ export async function readAuditLog(path: string, options: AuditReadOptions = {})
  * file in memory. A last line without its newline yet (a write in progress) is left for the next
  * read: `offset` stops before it.
  */
-export async function scanAuditLog(path: string, options: AuditReadOptions, onRecord: (record: AuditRecord) => void): Promise<AuditScan> {
+export async function scanAuditLog(path: string, options: AuditReadOptions, onRecord: OnAuditRecord): Promise<AuditScan> {
   let handle;
   try {
     handle = await open(path, 'r');
@@ -62,8 +62,16 @@ export async function scanAuditLog(path: string, options: AuditReadOptions, onRe
   }
 }
 
+/** Where a record's line lies in the file: `offset` is its first byte (the SSE event id of `ccx ui`), `end` just past its newline. */
+export interface AuditLinePlace {
+  offset: number;
+  end: number;
+}
+
+export type OnAuditRecord = (record: AuditRecord, place: AuditLinePlace) => void;
+
 /** scanAuditLog on a file already open (a follower keeps the file it checked). */
-export async function scanAuditHandle(handle: FileHandle, options: AuditReadOptions, onRecord: (record: AuditRecord) => void): Promise<AuditScan> {
+export async function scanAuditHandle(handle: FileHandle, options: AuditReadOptions, onRecord: OnAuditRecord): Promise<AuditScan> {
   const start = options.sinceOffset ?? 0;
   let skipped = 0;
   let position = start;
@@ -71,11 +79,11 @@ export async function scanAuditHandle(handle: FileHandle, options: AuditReadOpti
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overlong = false;
-  const line = (bytes: Buffer) => {
+  const line = (bytes: Buffer, place: AuditLinePlace) => {
     const record = parseAuditLine(bytes.toString('utf8'));
     if (record === 'blank') return;
     if (record === null) skipped += 1;
-    else if (options.task === undefined || record.task === options.task) onRecord(record);
+    else if (options.task === undefined || record.task === options.task) onRecord(record, place);
   };
   const buffer = Buffer.alloc(CHUNK_BYTES);
   for (;;) {
@@ -85,8 +93,9 @@ export async function scanAuditHandle(handle: FileHandle, options: AuditReadOpti
     position += bytesRead;
     let from = 0;
     for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, from)) {
+      const end = position - bytesRead + at + 1;
       if (overlong) skipped += 1;
-      else line(Buffer.concat([...pending, chunk.subarray(from, at)]));
+      else line(Buffer.concat([...pending, chunk.subarray(from, at)]), { offset, end });
       pending = [];
       pendingBytes = 0;
       overlong = false;

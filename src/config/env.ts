@@ -6,6 +6,8 @@ export const DEFAULT_STALL_TIMEOUT_MS = 5 * 60 * 1000;
 export const DEFAULT_MAX_QUEUE_DEPTH = 5;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
 export const DEFAULT_LOG_LEVEL = 'info';
+/** `ccx ui`'s port (SPEC 10). */
+export const DEFAULT_UI_PORT = 4170;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -21,6 +23,8 @@ export interface CcxEnv {
   maxQueueDepth: number;
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** CCX_UI_PORT: where `ccx ui` listens (loopback only). */
+  uiPort: number;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): CcxEnv {
@@ -34,6 +38,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): CcxEnv {
     maxQueueDepth: positiveInt(env, 'CCX_MAX_QUEUE_DEPTH', DEFAULT_MAX_QUEUE_DEPTH),
     shutdownGraceMs: nonNegativeInt(env, 'CCX_SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS),
     logLevel: logLevel(env),
+    uiPort: port(env, 'CCX_UI_PORT', DEFAULT_UI_PORT),
   };
 }
 
@@ -52,6 +57,12 @@ function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number):
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw.trim())) throw badVariable(name, raw, 'a whole number');
   return Number(raw.trim());
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = nonNegativeInt(env, name, fallback);
+  if (value > 65_535) throw badVariable(name, env[name], 'a port number from 0 to 65535');
+  return value;
 }
 
 function logLevel(env: NodeJS.ProcessEnv): LogLevel {

@@ -19,6 +19,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'inbox', summary: 'Ingest the files in <repo>/.ccx/inbox/ once, by hand.', load: async () => (await import('./inbox.js')).inbox },
   { name: 'daemon', summary: 'Run the daemon in the foreground: watch every board, run and merge tasks.', load: async () => (await import('./daemon.js')).daemon },
   { name: 'status', summary: 'Show the daemon, every repository, its tasks and board problems.', load: async () => (await import('./status.js')).status },
+  { name: 'ui', summary: 'Serve a local dashboard (127.0.0.1) to watch, submit and steer tasks from a browser.', load: async () => (await import('./ui.js')).ui },
   { name: 'logs', summary: 'Show the audit log of the repository you are in; -f follows it.', load: async () => (await import('./logs.js')).logs },
   { name: 'cancel', summary: 'Cancel a pending or running task (its branch is kept).', load: async () => (await import('./cancel.js')).cancel },
   { name: 'archive', summary: 'Move merged and cancelled rows off BOARD.md into STATE_DIR/archive/, byte for byte.', load: async () => (await import('./archive.js')).archive },

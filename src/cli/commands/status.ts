@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readEnv } from '../../config/env.js';
 import { dataRoot } from '../../config/paths.js';
-import { loadConfig } from '../../config/config-file.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
-import { discoverStateDirs } from '../../daemon/runtime/discover.js';
-import { repoReport, type StatusReport } from '../../status/collect.js';
+import type { StatusReport } from '../../status/collect.js';
+import { collectStatus } from '../../status/report.js';
 import { booleanOption, type Command } from '../command.js';
 import { printable } from '../../text/printable.js';
 
@@ -25,11 +24,7 @@ Options:
   async run({ values, io }) {
     const root = dataRoot(readEnv(io.env));
     const daemon = await runningDaemon(root);
-    const report: StatusReport = { daemon: { running: daemon !== null, pid: daemon?.pid ?? null }, repos: [] };
-    for (const stateDir of await discoverStateDirs(root)) {
-      const repo = await loadConfig(join(stateDir, 'config.yaml')).then((config) => config.repo, () => '(config.yaml does not load)');
-      report.repos.push(await repoReport(stateDir, repo, daemon));
-    }
+    const report: StatusReport = await collectStatus(root, daemon);
     if (booleanOption(values, 'json')) {
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       return 0;

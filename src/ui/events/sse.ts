@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { followAuditLog } from '../../audit/index.js';
+import { isTaskId } from '../../board/index.js';
+import { ApiError } from '../server/api-error.js';
+import { SECURITY_HEADERS } from '../server/respond.js';
+import type { UiRepos } from '../api/repos.js';
+import { DEFAULT_HISTORY, MAX_HISTORY, catchUp, type LogSource, type SourcedEvent } from './catch-up.js';
+import { formatCursor, parseCursor, type EventCursor } from './cursor.js';
+
+/** A comment line this often keeps proxies and browsers from closing a quiet stream. */
+export const PING_MS = 15_000;
+/** A client that lets more than this pile up unread is cut (it reconnects with Last-Event-ID). */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface EventStreamOptions {
+  pingMs?: number;
+  maxBufferedBytes?: number;
+  /** How often a follower checks its log when no change event came. */
+  pollMs?: number;
+  /** Aborts when the server closes: every stream ends. */
+  signal: AbortSignal;
+}
+
+/**
+ * GET /api/events[?repo=<key>][&history=N][&task=T-n][&lastEventId=…]: the audit log as server-sent
+ * events. Each audit line is one `message` event whose data is `{"key", "offset", "record"}` and
+ * whose id is the cursor after it (see cursor.ts). A resume (Last-Event-ID header or lastEventId)
+ * sends every line after the one it names; a new client the newest `history` lines; then a
+ * `replayed` event (`{"count"}`), then lines as the daemon appends them. A log that was truncated
+ * or replaced sends `reset` (`{"key", "reason"}`) and starts again from its first line.
+ */
+export async function streamEvents(req: IncomingMessage, res: ServerResponse, url: URL, repos: UiRepos, options: EventStreamOptions): Promise<void> {
+  const repoKey = url.searchParams.get('repo');
+  const sources: LogSource[] = repoKey === null
+    ? await Promise.all((await repos.keys()).map(async (key) => ({ key, audit: (await repos.get(key)).paths.audit })))
+    : [{ key: repoKey, audit: (await repos.get(repoKey)).paths.audit }];
+  const history = historyOf(url.searchParams.get('history'));
+  const task = url.searchParams.get('task') ?? undefined;
+  if (task !== undefined && !isTaskId(task)) throw new ApiError(400, 'BAD_QUERY', `task=${JSON.stringify(task)} is not a task id such as T-7.`);
+  const lastEventId = headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId');
+  const cursor = lastEventId === null ? null : parseCursor(lastEventId, repoKey);
+  if (lastEventId !== null && cursor === null) {
+    throw new ApiError(400, 'BAD_EVENT_ID', `Last-Event-ID ${JSON.stringify(lastEventId)} is not an id of this stream (${repoKey === null ? '`key@offset,…`' : 'a byte offset'}); reconnect without it to get the recent history.`);
+  }
+  const caught = await catchUp(sources, cursor, cursor === null ? history : MAX_HISTORY, task);
+  const position: EventCursor = new Map([...(cursor ?? new Map<string, number>()), ...caught.skipped]);
+  const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const closed = new AbortController();
+  const stop = () => closed.abort();
+  const write = (text: string) => {
+    if (closed.signal.aborted) return;
+    res.write(text);
+    if (res.writableLength > maxBuffered) {
+      res.destroy();
+      stop();
+    }
+  };
+  const frame = (event: SourcedEvent) => {
+    position.set(event.key, event.offset);
+    return `id: ${formatCursor(position, repoKey)}\ndata: ${JSON.stringify({ key: event.key, offset: event.offset, record: event.record })}\n\n`;
+  };
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  req.on('close', stop);
+  res.on('close', stop);
+  options.signal.addEventListener('abort', stop, { once: true });
+  // One write for the whole replay: 10,000 events cost one syscall, not 10,000.
+  write(`retry: 2000\n\n${caught.events.map(frame).join('')}event: replayed\ndata: ${JSON.stringify({ count: caught.events.length })}\n\n`);
+  const ping = setInterval(() => write(': ping\n\n'), options.pingMs ?? PING_MS);
+  try {
+    await Promise.all(sources.map((source) => followAuditLog(source.audit, {
+      fromOffset: caught.ends.get(source.key) ?? 0,
+      signal: closed.signal,
+      ...(task === undefined ? {} : { task }),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      onRecord: (record, place) => write(frame({ key: source.key, offset: place.offset, record })),
+      onReset: (reason) => {
+        position.delete(source.key);
+        write(`event: reset\ndata: ${JSON.stringify({ key: source.key, reason })}\n\n`);
+      },
+    })));
+  } finally {
+    stop();
+    clearInterval(ping);
+    options.signal.removeEventListener('abort', stop);
+    res.end();
+  }
+}
+
+function historyOf(text: string | null): number {
+  if (text === null) return DEFAULT_HISTORY;
+  if (!/^[0-9]{1,6}$/.test(text) || Number(text) > MAX_HISTORY) throw new ApiError(400, 'BAD_QUERY', `history=${JSON.stringify(text)} must be a whole number from 0 to ${MAX_HISTORY}.`);
+  return Number(text);
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' ? value : null;
+}

@@ -1,0 +1,1 @@
+export { startUiServer, type UiServer, type UiServerOptions } from './server/ui-server.js';

@@ -10,6 +10,9 @@ import { taskPage } from './task.js';
 
 const REFRESH_DEBOUNCE_MS = 100;
 const POLL_MS = 5000;
+// The daemon rewrites status.json (phase, cycle, why a task waits) at most once a second, a moment
+// after the audit line: one more look after that catches it.
+const TRAILING_MS = 1200;
 
 const view = document.getElementById('view');
 const daemon = document.getElementById('daemon');
@@ -19,6 +22,7 @@ const feed = document.getElementById('feed');
 let state = { daemon: {}, repos: [] };
 let message = null;
 let refreshTimer = null;
+let trailingTimer = null;
 let rendering = Promise.resolve();
 
 function parseRoute() {
@@ -77,6 +81,8 @@ connectLive({
   onRecord(record, id) {
     pushFeed(feed, feedItem(record, id, keyOfRecord));
     void refresh();
+    clearTimeout(trailingTimer);
+    trailingTimer = setTimeout(() => void refresh(), TRAILING_MS);
   },
   onState(value) {
     live.dataset.state = value;

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { isTaskId } from '../../board/index.js';
+import { isTaskId } from '../../board/parse/row-fields.js';
 import { notFound } from '../server/api-error.js';
 import { SECURITY_HEADERS } from '../server/respond.js';
 import { listFilesInside } from './files.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { scanAuditLog, type AuditRecord } from '../../audit/index.js';
-import { isTaskId } from '../../board/index.js';
+import { scanAuditLog, type AuditRecord } from '../../audit/reader.js';
+import { isTaskId } from '../../board/parse/row-fields.js';
 import type { ParsedBoard } from '../../board/parse/board.js';
 import type { TaskRow } from '../../board/types.js';
 import { locateBrief } from '../../brief/location.js';

@@ -1,4 +1,4 @@
-import { scanAuditLog, type AuditRecord } from '../../audit/index.js';
+import { scanAuditLog, type AuditRecord } from '../../audit/reader.js';
 
 /** A new client gets this many of the newest events unless it asks (`?history=N`) for another number. */
 export const DEFAULT_HISTORY = 500;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { followAuditLog } from '../../audit/index.js';
-import { isTaskId } from '../../board/index.js';
+// The audit folder's own files, not its index: the index also loads the writer (and pino), which a reader never needs.
+import { followAuditLog } from '../../audit/follow.js';
+import { isTaskId } from '../../board/parse/row-fields.js';
 import { ApiError } from '../server/api-error.js';
 import { SECURITY_HEADERS } from '../server/respond.js';
 import type { UiRepos } from '../api/repos.js';
@@ -9,6 +10,11 @@ import { formatCursor, parseCursor, type EventCursor } from './cursor.js';
 
 /** A comment line this often keeps proxies and browsers from closing a quiet stream. */
 export const PING_MS = 15_000;
+/**
+ * How often a stream's follower looks at its log when no change event came. Change events carry
+ * the stream; this is only the safety net, kept long so an idle dashboard costs next to nothing.
+ */
+export const EVENTS_POLL_MS = 30_000;
 /** A client that lets more than this pile up unread is cut (it reconnects with Last-Event-ID). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -71,7 +77,7 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
       fromOffset: caught.ends.get(source.key) ?? 0,
       signal: closed.signal,
       ...(task === undefined ? {} : { task }),
-      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      pollMs: options.pollMs ?? EVENTS_POLL_MS,
       onRecord: (record, place) => write(frame({ key: source.key, offset: place.offset, record })),
       onReset: (reason) => {
         position.delete(source.key);

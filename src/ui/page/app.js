@@ -23,6 +23,8 @@ let state = { daemon: {}, repos: [] };
 let message = null;
 let refreshTimer = null;
 let trailingTimer = null;
+/** `<key>/<task>` → the last turn.started the feed brought (phase, cycle, agent, model). */
+const latestTurns = new Map();
 let rendering = Promise.resolve();
 
 function parseRoute() {
@@ -50,7 +52,7 @@ async function render() {
   } else if (current.name === 'submit') {
     if (view.querySelector('form.submit') === null) replaceChildren(view, ...submitForm(state, null));
   } else {
-    replaceChildren(view, ...overview(state));
+    replaceChildren(view, ...overview(state, latestTurns));
   }
 }
 
@@ -80,6 +82,7 @@ window.addEventListener('hashchange', () => {
 connectLive({
   onRecord(record, id) {
     pushFeed(feed, feedItem(record, id, keyOfRecord));
+    if (record.event === 'turn.started' && typeof record.task === 'string') latestTurns.set(`${keyOfRecord(record)}/${record.task}`, record);
     void refresh();
     clearTimeout(trailingTimer);
     trailingTimer = setTimeout(() => void refresh(), TRAILING_MS);

@@ -27,16 +27,27 @@ function pausedAgents(state) {
 }
 
 /** The overview: per repository the running tasks, the queue in dispatch order, recently finished, board problems. */
-export function overview(state, now = Date.now()) {
+export function overview(state, turns = new Map(), now = Date.now()) {
   const repos = state.repos ?? [];
   if (repos.length === 0) return [el('h2', {}, 'Overview'), el('p', {}, 'No repository is set up under the data root: run `ccx init` in one.')];
-  return [el('h2', {}, 'Overview'), ...repos.map((repo) => repoSection(repo, now))];
+  return [el('h2', {}, 'Overview'), ...repos.map((repo) => repoSection(repo, turns, now))];
 }
 
-function repoSection(repo, now) {
+/**
+ * The turn a running task is in, from the feed's last turn.started when status.json is behind it:
+ * the audit line is written as the turn starts, status.json up to a second later.
+ */
+function withLatestTurn(task, turn) {
+  if (turn === undefined || (turn.attempt ?? 0) < (task.attempts ?? 0)) return task;
+  const behind = (turn.cycle ?? 0) > (task.cycle ?? 0) || ((turn.cycle ?? 0) === (task.cycle ?? 0) && (task.agent === undefined || task.agent === '-'));
+  if (!behind) return task;
+  return { ...task, phase: task.waiting ?? turn.phase ?? task.phase, cycle: turn.cycle ?? task.cycle, agent: turn.agent ?? task.agent, model: turn.model ?? task.model };
+}
+
+function repoSection(repo, turns, now) {
   const key = repoKey(repo);
   const tasks = repo.tasks ?? [];
-  const running = tasks.filter((task) => task.status === 'running');
+  const running = tasks.filter((task) => task.status === 'running').map((task) => withLatestTurn(task, turns.get(`${key}/${task.id}`)));
   const queue = tasks.filter((task) => task.status === 'pending').sort((a, b) => (PRIORITY_ORDER[a.priority] ?? 1) - (PRIORITY_ORDER[b.priority] ?? 1) || idNumber(a.id) - idNumber(b.id));
   const drafts = tasks.filter((task) => task.status === 'draft');
   const finished = tasks.filter((task) => FINISHED.has(task.status)).sort((a, b) => String(b.finished_at ?? '').localeCompare(String(a.finished_at ?? '')) || idNumber(b.id) - idNumber(a.id)).slice(0, RECENT);

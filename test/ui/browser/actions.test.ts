@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startDaemon, waitFor, world } from '../../helpers/daemon.js';
 import { HAVE_CHROMIUM, NO_CHROMIUM_NOTE, openPage, startUi } from './harness.js';
@@ -47,5 +48,39 @@ describe.skipIf(!HAVE_CHROMIUM)(`steering from the dashboard in a browser${HAVE_
     const text = await result.textContent();
     expect(text).toMatch(/^Rejected: the queue is full: /);
     expect(text).toMatch(/CCX_MAX_QUEUE_DEPTH/);
+  });
+
+  it('answers a row that changed under the page with 409, and shows the fresh row', async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'Still a draft', status: 'draft' }] });
+    const ui = await startUi(target.env, target.repo);
+    const { page, errors } = await openPage();
+    await page.goto(ui.url);
+    await page.click('[data-block="drafts"] a[data-task="T-1"]');
+    await page.waitForSelector('h2 .badge.status-draft');
+    // A person's editor flips it meanwhile; the page still shows the draft.
+    await writeFile(target.paths.board, (await readFile(target.paths.board, 'utf8')).replace('status: draft', 'status: pending'));
+    await page.click('button[data-action="pending"]');
+    await page.waitForSelector('h2 .badge.status-pending');
+    const said = await page.locator('#action-result.error').textContent();
+    expect(said).toContain('changed since the page read it');
+    expect(said).toContain('it now shows status pending');
+    expect(errors).toEqual([]);
+  });
+
+  it('works from the keyboard, in dark mode', async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'Reached by Tab', status: 'draft' }] });
+    const ui = await startUi(target.env, target.repo);
+    const { page } = await openPage({ colorScheme: 'dark' });
+    await page.goto(ui.url);
+    await page.waitForSelector('[data-block="drafts"] a[data-task="T-1"]');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(13, 17, 23)');
+    for (let tab = 0; tab < 10; tab++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate('document.activeElement.textContent')) === 'New task') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('form.submit');
+    await page.focus('form.submit input[name="title"]');
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
   });
 });

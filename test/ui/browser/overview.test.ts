@@ -31,6 +31,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the dashboard overview in a browser${HAVE_CHROM
     await page.waitForSelector('[data-block="running"] a[data-status="running"]', { timeout: 120_000 });
     // The picture README shows: some merged, some running, the rest queued.
     await page.waitForSelector('[data-block="finished"] a[data-status="merged"]', { timeout: 120_000 });
+    await page.waitForTimeout(1500); // not an assertion: the picture, once status.json caught up
     await screenshot(page, 'overview-running');
     await expect.poll(() => page.locator('[data-block="finished"] a[data-status="merged"]').count(), { timeout: 200_000, interval: 250 }).toBe(5);
     await exited;

@@ -19,4 +19,9 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
+  // The dashboard page runs in the browser.
+  {
+    files: ['src/ui/page/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
 );

@@ -65,7 +65,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
         attempts: row.attempts,
         exit_status: row.exitStatus,
         commit: row.commit,
-        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note }),
+        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note, started_at: live.startedAt }),
         ...(waiting.has(row.id) ? { waiting: waiting.get(row.id) } : {}),
         ...(notices.some((notice) => notice.task === row.id) ? { notices: notices.filter((notice) => notice.task === row.id).map((notice) => notice.message) } : {}),
       };

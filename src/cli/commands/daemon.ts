@@ -55,14 +55,28 @@ async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
     env, once: booleanOption(values, 'once'), ...(onlyStateDir === undefined ? {} : { onlyStateDir }), ...(maxTasks === undefined ? {} : { maxTasks }), ...(startTier === null ? {} : { startTier }),
   });
   const stop = (signal: NodeJS.Signals) => void running.stop(signal);
+  // An error nothing caught stops the daemon: it is audited and notified (daemon.failed) before the exit.
+  const fatal = (error: unknown) => {
+    io.stderr(`ccx daemon: stopped by an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void running.fail(error).finally(() => process.exit(1));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   try {
-    await running.start();
+    try {
+      await running.start();
+    } catch (error) {
+      await running.fail(error);
+      throw error;
+    }
     await running.whenFinished();
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
+    process.off('uncaughtException', fatal);
+    process.off('unhandledRejection', fatal);
   }
   return 0;
 }

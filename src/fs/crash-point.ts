@@ -48,7 +48,7 @@ export function crashPoint(name: string): void {
 
 /**
  * The other test hook: `CCX_FAIL_AT=<name>` makes the process fail by an error at the named
- * point: thrown there (`<name>`), thrown from a timer so nothing catches it
+ * point: thrown there (`<name>` or `<name>~throw`), thrown from a timer so nothing catches it
  * (`<name>~uncaught`), or as a promise nobody handles (`<name>~rejection`). Tests use it to see
  * the daemon report and notify its own crash (`daemon.failed`). Unset, it costs one property read.
  */
@@ -56,7 +56,7 @@ export function failPoint(name: string): void {
   const value = process.env.CCX_FAIL_AT;
   if (value === undefined || value === '') return;
   for (const entry of value.split(',')) {
-    const [point, mode] = entry.trim().split('~');
+    const [point, mode = 'throw'] = entry.trim().split('~');
     if (point !== name) continue;
     const error = new Error(`CCX_FAIL_AT made ccx fail at ${name} (a test hook)`);
     if (mode === 'uncaught') {

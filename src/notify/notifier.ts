@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { AuditLog, AuditRecordWritten } from '../audit/index.js';
+import { scrubReason } from '../audit/scrub.js';
 import { NOTIFY_DEFAULTS, SinkChannel, type DeliveryFailure, type DeliveryOptions } from './channel.js';
 import { notificationFor } from './messages.js';
 import { sendCommand } from './sinks/command.js';
@@ -56,7 +57,8 @@ export class Notifier {
   /** The daemon stops because of an error: audited in every log, told to every sink once, flushed (bounded). */
   async daemonFailed(reason: string, audits: readonly AuditLog[], repoSinks: ReadonlyArray<readonly SinkConfig[]>): Promise<void> {
     for (const audit of audits) audit.write('daemon.failed', { reason });
-    const notification = notificationFor({ event: 'daemon.failed', time: new Date().toISOString(), reason, repo: '' });
+    // Sinks are outside the machine: they get the reason scrubbed as the audit log has it.
+    const notification = notificationFor({ event: 'daemon.failed', time: new Date().toISOString(), reason: scrubReason(reason), repo: '' });
     if (notification !== null) this.dispatch(notification, [this.globalSinks, ...repoSinks].flat(), audits[0] ?? null);
     await this.flush();
   }

@@ -12,6 +12,8 @@ export interface WebhookServer {
   /** http://127.0.0.1:<port> */
   origin: string;
   requests: ReceivedRequest[];
+  /** When each request arrived (Date.now()). */
+  arrivals: number[];
   /** Resolves once `count` requests arrived. */
   received(count: number): Promise<ReceivedRequest[]>;
 }
@@ -22,9 +24,11 @@ export interface WebhookServer {
  */
 export async function webhookServer(answer: (request: ReceivedRequest, index: number) => { status: number; headers?: Record<string, string> } | 'hang' = () => ({ status: 200 })): Promise<WebhookServer> {
   const requests: ReceivedRequest[] = [];
+  const arrivals: number[] = [];
   const waiters: Array<{ count: number; resolve: (requests: ReceivedRequest[]) => void }> = [];
   const hanging: ServerResponse[] = [];
   const server = createServer((request, response) => {
+    arrivals.push(Date.now());
     let body = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => (body += chunk));
@@ -50,6 +54,7 @@ export async function webhookServer(answer: (request: ReceivedRequest, index: nu
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    arrivals,
     received: (count) => (requests.length >= count ? Promise.resolve(requests.slice()) : new Promise((resolve) => waiters.push({ count, resolve }))),
   };
 }

@@ -1,4 +1,5 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startDaemon, world } from '../helpers/daemon.js';
 import { webhookServer } from './webhook-server.js';
@@ -42,7 +43,10 @@ describe('the daemon notifies', () => {
       // (~throw is the default; named so the variable's value is not the point's name, which the scrubber would withhold.)
       const point = `daemon:start~${mode === 'start' ? 'throw' : mode}`;
       const target = await world({ tasks: [{ id: 'T-1', title: 'first', status: 'draft' }], env: { CCX_FAIL_AT: point } });
-      await appendFile(target.paths.config, `notify:\n  - {type: webhook, url: "${recorder.origin}/ok", format: json, events: [daemon.failed, merged]}\n`);
+      const sinks = `notify:\n  - {type: webhook, url: "${recorder.origin}/ok", format: json, events: [daemon.failed, merged]}\n`;
+      // The data root's notify.yaml serves every repository: one case uses it instead of config.yaml.
+      if (mode === 'rejection') await writeFile(join(target.env.CCX_DATA_HOME, 'notify.yaml'), sinks);
+      else await appendFile(target.paths.config, sinks);
       const daemon = startDaemon(target);
       expect(await daemon.exited(30_000), daemon.output()).toBe(1);
       const bodies = recorder.requests.map((request) => JSON.parse(request.body) as { event: string; text: string });

@@ -68,6 +68,18 @@ describe('webhook formats', () => {
   });
 });
 
+describe('many events in a minute', () => {
+  it('reach a sink as 5 messages and then one digest, in the sink\'s own format', async () => {
+    const server = await webhookServer();
+    const { audit, notifier } = await setup([{ type: 'webhook', name: 'team', events: ['blocked'], url: `${server.origin}/hook`, format: 'slack', headers: {} }]);
+    for (let index = 1; index <= 8; index += 1) audit.write('task.finished', { task: `T-${index}`, status: 'blocked', exit_status: 'stuck', error: 'stuck on one finding' });
+    await notifier.flush();
+    const texts = server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
+    expect(texts).toHaveLength(6);
+    expect(texts[5]).toBe(['*ccx · shop*', '3 things happened in the last minute:', ...[6, 7, 8].map((index) => `• T-${index} blocked: stuck on one finding — see BOARD.md.`)].join('\n'));
+  });
+});
+
 describe('a command sink', () => {
   it('gets the event as JSON on stdin, and {title} / {text} in its arguments', async () => {
     const { audit, notifier, dir } = await setup([]);
@@ -123,5 +135,17 @@ describe('a failing sink', () => {
     audit.write('task.finished', { task: 'T-3', status: 'merged', exit_status: 'merged' });
     await notifier.flush();
     expect((await records()).filter((record) => record['event'] === 'notify.failed').map((record) => [record['reason'], record['target']])).toEqual([['notify-me was not found', 'notify-me']]);
+  });
+
+  it('a desktop sink with no notifier here says so once, then stays quiet', async () => {
+    const dir = await testdir();
+    const audit = openAuditLog(join(dir, 'audit.jsonl'), { repo: '/work/shop' });
+    const notifier = new Notifier({ env: { PATH: dir }, warn: () => undefined, delivery: quick, platform: 'linux' });
+    notifier.attach(audit, () => [{ type: 'desktop', name: 'desktop', events: ['merged'] }]);
+    audit.write('task.finished', { task: 'T-1', status: 'merged', exit_status: 'merged' });
+    audit.write('task.finished', { task: 'T-2', status: 'merged', exit_status: 'merged' });
+    await notifier.flush();
+    const failed = (await readFile(audit.path, 'utf8')).split('\n').filter((line) => line.includes('notify.failed')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(failed.map((record) => [record['task'], record['reason']])).toEqual([['T-1', 'notify-send was not found on PATH (install libnotify-bin or libnotify); desktop notifications are off']]);
   });
 });

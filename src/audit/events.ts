@@ -76,6 +76,16 @@ export const AUDIT_EVENTS = {
   'recovery.reaped': { pgid: 'int', processes: 'int?' },
   /** A worktree or ccx/* branch that belongs to no task: reported, never deleted (SPEC 12). */
   'recovery.orphan': { kind: 'name', path: 'path' },
+
+  /** A question for the person (SPEC 15); where: the file to answer in. */
+  'ask.asked': { question: 'text', options: 'texts?', where: 'path?' },
+  /** by: auto or person. */
+  'ask.answered': { by: 'name' },
+  'ask.expired': {},
+  /** A sink did not take a notification; target: scheme and host (or the program), never a URL's path, token or headers. */
+  'notify.failed': { sink: 'name', notification: 'name', reason: 'reason', target: 'name' },
+  /** The daemon stops because of an error (an uncaught exception, an unhandled rejection, a fatal start). */
+  'daemon.failed': { reason: 'reason' },
 } as const satisfies Readonly<Record<string, FieldSchema>>;
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS;

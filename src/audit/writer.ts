@@ -5,12 +5,20 @@ import { CcxError, errnoCode } from '../errors.js';
 import { crashPoint } from '../fs/crash-point.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { isAuditEventName, type AuditEventName, type AuditFields } from './events.js';
-import { buildRecord } from './record.js';
+import { buildRecord, type AuditRecordBody } from './record.js';
+
+/** A record as it was appended, `time` included: what in-process listeners see. */
+export type AuditRecordWritten = Readonly<AuditRecordBody> & { readonly event: string; readonly time: string };
 
 export interface AuditLog {
   readonly path: string;
   /** Appends one record: a single write(2) of one complete line. Never throws on I/O: see onError. */
   write<E extends AuditEventName>(event: E, fields: AuditFields<E>): void;
+  /**
+   * Calls `listener` with every record this log appends from now on (notifications follow the
+   * daemon's records this way); returns the call that stops it. A listener that throws is ignored.
+   */
+  listen(listener: (record: AuditRecordWritten) => void): () => void;
   close(): void;
 }
 
@@ -44,6 +52,7 @@ export function openAuditLog(path: string, options: AuditLogOptions): AuditLog {
     throw auditError(path, error);
   }
   let closed = false;
+  const listeners = new Set<(record: AuditRecordWritten) => void>();
 
   return {
     path,
@@ -56,12 +65,18 @@ export function openAuditLog(path: string, options: AuditLogOptions): AuditLog {
           sink = openSink(path, fail);
           previous.destination.destroy();
         }
-        sink.logger.info(buildRecord(event, fields, options.repo));
+        const record = buildRecord(event, fields, options.repo);
+        sink.logger.info(record);
         crashPoint(`audit:${event}:after`);
         failing = false;
+        tell(listeners, { time: new Date().toISOString(), ...record, event });
       } catch (error) {
         fail(error);
       }
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     close() {
       if (closed) return;
@@ -69,6 +84,16 @@ export function openAuditLog(path: string, options: AuditLogOptions): AuditLog {
       sink.destination.destroy();
     },
   };
+}
+
+function tell(listeners: ReadonlySet<(record: AuditRecordWritten) => void>, record: AuditRecordWritten): void {
+  for (const listener of listeners) {
+    try {
+      listener(record);
+    } catch {
+      // A listener (notifications) must never cost the daemon its log.
+    }
+  }
 }
 
 interface Sink {

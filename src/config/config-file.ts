@@ -3,6 +3,8 @@ import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap 
 import { CcxError, errnoCode } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { explainYamlError } from '../text/yaml-error.js';
+import { readNotifySinks } from '../notify/config.js';
+import type { SinkConfig } from '../notify/types.js';
 import { LineIndex } from '../text/line-index.js';
 
 export const DEFAULT_PARALLEL = 3;
@@ -28,6 +30,8 @@ export interface RepoConfig {
   agents: { implementer: AgentConfig; reviewer: AgentConfig };
   /** The squash commit's subject: a template of {id} and {title}, or `agent` (default "{id}: {title}"). */
   commitSubject: string;
+  /** Where notifications go (SPEC 15); empty when none. */
+  notify: SinkConfig[];
 }
 
 export interface ConfigProblem {
@@ -36,7 +40,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject'] as const;
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject', 'notify'] as const;
 const ROLES = ['implementer', 'reviewer'] as const;
 /** The keys each agent type takes (SPEC 8); any other key is a problem on every type. */
 const AGENT_KEYS: Readonly<Record<AgentConfig['type'], readonly string[]>> = {
@@ -97,6 +101,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const subjectProblem = typeof subject === 'string' ? commitSubjectProblem(subject) : `commit_subject must be text such as "{id}: {title}", "{title}" or agent, but it is ${JSON.stringify(subject)}.`;
   if (subjectProblem !== null) fail(node('commit_subject') ?? keyOrRoot('commit_subject'), subjectProblem);
   const agents = readAgents(node('agents'), keyOrRoot('agents'), doc, fail);
+  const notify = readNotifySinks(node('notify'), doc, fail);
   if (problems.length > 0) return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return {
     config: {
@@ -107,6 +112,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       maxAttempts,
       agents,
       commitSubject: subject as string,
+      notify,
     },
   };
 }

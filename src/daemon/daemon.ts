@@ -1,8 +1,11 @@
 import { scrubReason } from '../audit/scrub.js';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CcxEnv } from '../config/env.js';
 import { dataRoot } from '../config/paths.js';
+import { isCcxError } from '../errors.js';
+import { failPoint } from '../fs/crash-point.js';
+import { NOTIFY_FILE, Notifier, loadGlobalSinks } from '../notify/index.js';
 import { claimDataRoot, type DaemonLock } from './lock/daemon-lock.js';
 import { LimitGate } from './limits/limit-gate.js';
 import { discoverStateDirs } from './runtime/discover.js';
@@ -29,6 +32,8 @@ export interface DaemonOptions {
 
 const WATCHED_STATE_FILES: Record<string, Dirty> = { 'BOARD.md': 'board', 'config.yaml': 'config', 'model-ladder.json': 'ladder' };
 export const DEFAULT_AGENT_KILL_GRACE_MS = 3_000;
+/** How long a failing daemon waits for its watches and files to close before it exits anyway. */
+const FAIL_CLOSE_MS = 2_000;
 
 /** The process people leave running: every initialised repository under one data root. */
 export class Daemon {
@@ -37,6 +42,7 @@ export class Daemon {
   private stopping = false;
   private merges = 0;
   private stoppedAt: string | undefined;
+  private failing = false;
   private rootWatch: FolderWatch | null = null;
   private lock: DaemonLock | null = null;
   private readonly opening = new Map<string, Promise<void>>();
@@ -81,18 +87,21 @@ export class Daemon {
       taskMerged: () => {
         this.merges += 1;
       },
+      notify: new Notifier({ env: process.env, warn: (fields, message) => log.warn(fields, message) }),
     };
   }
 
   /** Claims the data root (one daemon per root), opens every repository and starts watching. */
   async start(): Promise<void> {
+    await this.loadNotifyFile();
     this.lock = await claimDataRoot(this.root);
     const stateDirs = this.options.onlyStateDir === undefined ? await discoverStateDirs(this.root) : [this.options.onlyStateDir];
     for (const stateDir of stateDirs) await this.openRepository(stateDir);
+    failPoint('daemon:start');
     this.rootWatch = watchFolder(this.root, {
       depth: 1,
-      accept: (path) => dirname(dirname(path)) === this.root && basename(path) in WATCHED_STATE_FILES,
-      onChange: (path) => void this.stateFileChanged(path),
+      accept: (path) => (dirname(dirname(path)) === this.root && basename(path) in WATCHED_STATE_FILES) || path === join(this.root, NOTIFY_FILE),
+      onChange: (path) => void (path === join(this.root, NOTIFY_FILE) ? this.loadNotifyFile() : this.stateFileChanged(path)),
       onError: (error) => this.services.log.warn({ error: String(error) }, 'data root watch failed'),
     });
     for (const runtime of this.runtimes.values()) runtime.request();
@@ -156,6 +165,8 @@ export class Daemon {
       await all;
     }
     await this.rootWatch?.close();
+    // What is still queued for a sink gets a bounded moment (NOTIFY_DEFAULTS.flushMs), never more.
+    await this.services.notify.flush();
     this.stoppedAt = new Date().toISOString();
     for (const runtime of runtimes) {
       runtime.audit.write('daemon.stopped', { reason, stopped_turns: forced });
@@ -164,6 +175,39 @@ export class Daemon {
     await this.lock?.release();
     this.services.log.info({ reason }, 'ccx daemon stopped');
     this.resolveFinished(reason);
+  }
+
+  /**
+   * The daemon stops because of an error (an uncaught exception, an unhandled rejection, a fatal
+   * start): running agents are stopped, `daemon.failed` goes to every audit log and every sink
+   * (bounded by the notification flush). The caller exits; the next start resumes the tasks.
+   */
+  async fail(error: unknown): Promise<void> {
+    if (this.failing) return;
+    this.failing = true;
+    this.stopping = true;
+    // A second daemon on the same root is no crash of this one.
+    if (isCcxError(error) && error.code === 'DAEMON_RUNNING') return;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.services.log.fatal({ error: error instanceof Error ? (error.stack ?? error.message) : reason }, 'the ccx daemon stops because of an error');
+    const runtimes = [...this.runtimes.values()];
+    for (const runtime of runtimes) for (const worker of runtime.workers.values()) worker.forceStop();
+    await this.services.notify.daemonFailed(reason, runtimes.map((runtime) => runtime.audit), runtimes.map((runtime) => runtime.config.notify));
+    // Watches would keep a failed start's process alive: closed, for a bounded time (a pass may be stuck).
+    const closed = Promise.all([this.rootWatch?.close(), ...runtimes.map((runtime) => runtime.close())]).catch(() => undefined);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, FAIL_CLOSE_MS).unref())]);
+    await this.lock?.release().catch(() => undefined);
+    this.resolveFinished('failed');
+  }
+
+  /** The data root's notify.yaml; a bad one is logged and the sinks from the last good one stay. */
+  private async loadNotifyFile(): Promise<void> {
+    const loaded = await loadGlobalSinks(this.root);
+    if (loaded.problems.length > 0) {
+      this.services.log.error({ problems: loaded.problems }, `${NOTIFY_FILE} has problems: the last good one stays in force until it is fixed`);
+      return;
+    }
+    this.services.notify.setGlobalSinks(loaded.sinks);
   }
 
   /** One open per STATE_DIR, however many events about its config.yaml arrive while it loads. */

@@ -8,6 +8,7 @@ import { checkContainment } from './checks/containment.js';
 import { checkDataRoot } from './checks/data-root.js';
 import { checkGit } from './checks/git.js';
 import { checkNode } from './checks/node.js';
+import { checkNotify } from './checks/notify.js';
 import { checkRepos } from './checks/repos.js';
 import { checkService } from './checks/service.js';
 import type { CheckResult, DoctorHost } from './types.js';
@@ -34,6 +35,7 @@ export async function runDoctor(host: DoctorHost): Promise<CheckResult[]> {
     repos.then((report) => (report.uses === null || report.uses.has('codex') ? agentChecks(host, 'codex') : [unused('codex')])),
     checkDataRoot(host),
     repos.then((report) => report.results),
+    checkNotify(host),
     checkService(host),
     Promise.resolve([checkContainment(host)]),
   ]);

@@ -45,3 +45,28 @@ export function crashPoint(name: string): void {
   reached.set(name, count);
   if (armed.some((point) => point.name === name && point.nth === count)) process.kill(process.pid, 'SIGKILL');
 }
+
+/**
+ * The other test hook: `CCX_FAIL_AT=<name>` makes the process fail by an error at the named
+ * point: thrown there (`<name>` or `<name>~throw`), thrown from a timer so nothing catches it
+ * (`<name>~uncaught`), or as a promise nobody handles (`<name>~rejection`). Tests use it to see
+ * the daemon report and notify its own crash (`daemon.failed`). Unset, it costs one property read.
+ */
+export function failPoint(name: string): void {
+  const value = process.env.CCX_FAIL_AT;
+  if (value === undefined || value === '') return;
+  for (const entry of value.split(',')) {
+    const [point, mode = 'throw'] = entry.trim().split('~');
+    if (point !== name) continue;
+    const error = new Error(`CCX_FAIL_AT made ccx fail at ${name} (a test hook)`);
+    if (mode === 'uncaught') {
+      setImmediate(() => {
+        throw error;
+      });
+    } else if (mode === 'rejection') {
+      void Promise.reject(error);
+    } else {
+      throw error;
+    }
+  }
+}

@@ -76,12 +76,26 @@ async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
     log, ...(feed === null ? {} : { onRepositoryOpened: (stateDir: string) => feed.add(stateDir) }),
   });
   const removeHandlers = handleStopSignals(running, log, env.shutdownGraceMs);
+  // An error nothing caught stops the daemon: it is audited and notified (daemon.failed) before the exit.
+  const fatal = (error: unknown) => {
+    io.stderr(`ccx daemon: stopped by an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void running.fail(error).finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   try {
-    await running.start();
+    try {
+      await running.start();
+    } catch (error) {
+      await running.fail(error);
+      throw error;
+    }
     await running.whenFinished();
   } finally {
     removeHandlers();
     await feed?.close();
+    process.off('uncaughtException', fatal);
+    process.off('unhandledRejection', fatal);
   }
   return 0;
 }

@@ -72,6 +72,7 @@ export class RepoRuntime implements WorkerHost {
   /** A pass was asked for and has not started yet (`--once` must not stop then). */
   private requested = false;
   private inboxWatch: FolderWatch | null = null;
+  private stopNotifying: () => void = () => undefined;
   /** A BOARD.md that is a symbolic link: its target's folder, watched too (the data root's watch sees only the link). */
   private readonly boardLink: BoardLinkWatch;
   private readonly trigger = coalesce(RECONCILE_COALESCE_MS, () => this.schedulePass());
@@ -94,6 +95,7 @@ export class RepoRuntime implements WorkerHost {
     this.config = await loadConfig(this.paths.config);
     this.repo = await openRepo(this.config.repo);
     this.audit = openAuditLog(this.paths.audit, { repo: this.config.repo });
+    this.stopNotifying = this.services.notify.attach(this.audit, () => this.config.notify);
     this.inboxWatch = watchFolder(inboxPaths(this.repo.root).inbox, {
       depth: 0,
       accept: (path) => path.toLowerCase().endsWith('.md'),
@@ -269,6 +271,7 @@ export class RepoRuntime implements WorkerHost {
     await this.boardLink.close();
     await this.passes;
     await this.statusWriter.flush();
+    this.stopNotifying();
     this.audit.close();
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CcxEnv } from '../../config/env.js';
+import type { Notifier } from '../../notify/notifier.js';
 import type { DaemonStatus } from '../../status/types.js';
 import type { LimitGate } from '../limits/limit-gate.js';
 
@@ -46,4 +47,6 @@ export interface DaemonServices {
   dispatchClosed(): boolean;
   /** A task of some repository was merged (counted for --max-tasks). */
   taskMerged(): void;
+  /** Notifications (SPEC 15): each repository's audit log is followed, sinks never awaited. */
+  notify: Notifier;
 }

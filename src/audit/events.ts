@@ -74,6 +74,15 @@ export const AUDIT_EVENTS = {
   'recovery.reaped': { pgid: 'int', processes: 'int?' },
   /** A worktree or ccx/* branch that belongs to no task: reported, never deleted (SPEC 12). */
   'recovery.orphan': { kind: 'name', path: 'path' },
+
+  /** SPEC 15: an implementer's question went to the person; `file` is where to answer (or `ccx answer <task> "…"`). */
+  'ask.asked': { id: 'name', question: 'text', options: 'texts', context: 'text?', file: 'path', guess: 'text?', guess_confidence: 'number?', timeout_at: 'name' },
+  /** by: auto (the answerer, with its grounds) or person. */
+  'ask.answered': { id: 'name?', by: 'name', question: 'text', answer: 'text?', grounds: 'text?' },
+  /** ask.wait passed: the asking turn stopped; the task waits for the answer without holding a slot. */
+  'ask.parked': { id: 'name', question: 'text' },
+  /** ask.timeout passed with no answer: the task ends blocked (reason question). */
+  'ask.expired': { id: 'name', question: 'text', file: 'path' },
 } as const satisfies Readonly<Record<string, FieldSchema>>;
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS;

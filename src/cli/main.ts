@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CcxError, UsageError } from '../errors.js';
 import type { CliIO, Command, OptionValues } from './command.js';
-import { commands, type CommandEntry } from './commands/index.js';
+import { commands, hiddenCommands, type CommandEntry } from './commands/index.js';
 import { printable } from '../text/printable.js';
 
 export const EXIT_OK = 0;
@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${await packageVersion()}\n`);
     return EXIT_OK;
   }
-  const entry = commands.find((candidate) => candidate.name === name);
+  const entry = [...commands, ...hiddenCommands].find((candidate) => candidate.name === name);
   try {
     if (entry === undefined) {
       throw new UsageError(`unknown command ${JSON.stringify(name)}.`, { hint: 'Run `ccx --help` for the list of commands.' });

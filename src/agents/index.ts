@@ -6,7 +6,8 @@ export { isProcessGroupAlive } from './process/signal.js';
 export { AGENT_TOKEN_VAR } from './process/token.js';
 export { DEFAULT_KILL_GRACE_MS } from './process/terminate.js';
 export { DEFAULT_MAX_TURNS, DEFAULT_PERMISSION_MODE } from './claude/args.js';
-export { EXIT_LIMITED } from './command/adapter.js';
+export { EXIT_ASKED, EXIT_LIMITED } from './command/adapter.js';
+export { ASK_MCP_SERVER, ASK_TOOL, CLAUDE_ASK_TOOL } from './ask-wiring.js';
 export type {
   AgentAdapter,
   AgentConfig,
@@ -18,5 +19,6 @@ export type {
   OutcomeKind,
   TokenUsage,
   TurnOutcome,
+  TurnAsk,
   TurnRequest,
 } from './types.js';

@@ -63,6 +63,20 @@ export interface TurnRequest {
   onSpawn?: (group: { pgid: number; token: string }) => unknown;
   /** Live progress, one short human line at a time. */
   onProgress?: (line: string) => void;
+  /** The implementer may ask a person (SPEC 15): how the adapter offers it. */
+  ask?: TurnAsk;
+}
+
+/** How an implementer turn asks: claude and codex through `ccx mcp`, a command agent through a file and exit 76. */
+export interface TurnAsk {
+  /** Starts the MCP server (node, ccx's bin.js, `mcp`, `--dir`, the channel folder). */
+  mcpArgv: string[];
+  /** A command agent writes its question here (CCX_ASK_FILE) and exits 76. */
+  questionFile: string;
+  /** How long one ask_person call may take (the CLIs' own tool timeouts are raised to it). */
+  toolTimeoutMs: number;
+  /** True while a question waits for its answer: the stall timer does not run then. */
+  isWaiting(): boolean;
 }
 
 export type OutcomeKind =
@@ -77,6 +91,8 @@ export type OutcomeKind =
   | 'timeout'
   | 'stalled'
   | 'cancelled'
+  /** A command agent exited 76 with a question in CCX_ASK_FILE (`question` holds it, unchecked). */
+  | 'asked'
   | 'error';
 
 export interface TokenUsage {
@@ -97,6 +113,8 @@ export interface TurnOutcome {
   text: string;
   /** Parsed structured output (codex -o file, claude structured_output, a command's JSON stdout). */
   structured?: unknown;
+  /** kind `asked`: the JSON the agent wrote, as parsed (the loop checks it). */
+  question?: unknown;
   /** The session to resume next turn (claude session_id, codex thread_id). */
   sessionId?: string;
   costUsd?: number;

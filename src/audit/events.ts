@@ -77,11 +77,14 @@ export const AUDIT_EVENTS = {
   /** A worktree or ccx/* branch that belongs to no task: reported, never deleted (SPEC 12). */
   'recovery.orphan': { kind: 'name', path: 'path' },
 
-  /** A question for the person (SPEC 15); where: the file to answer in. */
-  'ask.asked': { question: 'text', options: 'texts?', where: 'path?' },
-  /** by: auto or person. */
-  'ask.answered': { by: 'name' },
-  'ask.expired': {},
+  /** SPEC 15: an implementer's question went to the person; `file` is where to answer (or `ccx answer <task> "…"`). */
+  'ask.asked': { id: 'name', question: 'text', options: 'texts', context: 'text?', file: 'path', guess: 'text?', guess_confidence: 'number?', timeout_at: 'name' },
+  /** by: auto (the answerer, with its grounds) or person. */
+  'ask.answered': { id: 'name?', by: 'name', question: 'text', answer: 'text?', grounds: 'text?' },
+  /** ask.wait passed: the asking turn stopped; the task waits for the answer without holding a slot. */
+  'ask.parked': { id: 'name', question: 'text' },
+  /** ask.timeout passed with no answer: the task ends blocked (reason question). */
+  'ask.expired': { id: 'name', question: 'text', file: 'path' },
   /** A sink did not take a notification; target: scheme and host (or the program), never a URL's path, token or headers. */
   'notify.failed': { sink: 'name', notification: 'name', reason: 'reason', target: 'name' },
   /** The daemon stops because of an error (an uncaught exception, an unhandled rejection, a fatal start). */

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CcxError, UsageError } from '../errors.js';
 import type { CliIO, Command, OptionValues } from './command.js';
-import { commands, type CommandEntry } from './commands/index.js';
+import { commands, hiddenCommands, type CommandEntry } from './commands/index.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { printable } from '../text/printable.js';
 
@@ -23,7 +23,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${await packageVersion()}\n`);
     return EXIT_OK;
   }
-  const entry = commands.find((candidate) => candidate.name === name);
+  const entry = [...commands, ...hiddenCommands].find((candidate) => candidate.name === name);
   try {
     if (entry === undefined) {
       const guess = didYouMean(name, commands.map((candidate) => candidate.name));

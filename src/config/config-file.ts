@@ -6,6 +6,8 @@ import { explainYamlError } from '../text/yaml-error.js';
 import { readNotifySinks } from '../notify/config.js';
 import type { SinkConfig } from '../notify/types.js';
 import { LineIndex } from '../text/line-index.js';
+import type { AskConfig } from '../ask/types.js';
+import { readAskConfig } from './ask-config.js';
 
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -32,6 +34,8 @@ export interface RepoConfig {
   commitSubject: string;
   /** Where notifications go (SPEC 15); empty when none. */
   notify: SinkConfig[];
+  /** `ask:` (SPEC 15); absent in configs built by hand: the defaults. */
+  ask?: AskConfig;
 }
 
 export interface ConfigProblem {
@@ -40,7 +44,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject', 'notify'] as const;
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject', 'notify', 'ask'] as const;
 const ROLES = ['implementer', 'reviewer'] as const;
 /** The keys each agent type takes (SPEC 8); any other key is a problem on every type. */
 const AGENT_KEYS: Readonly<Record<AgentConfig['type'], readonly string[]>> = {
@@ -69,7 +73,7 @@ export async function loadConfig(path: string): Promise<RepoConfig> {
   return parsed.config;
 }
 
-type Fail = (node: Node | null | undefined, message: string) => void;
+export type Fail = (node: Node | null | undefined, message: string) => void;
 
 /** Every problem points at the offending key or value (`agents.reviewer.argv` on its own line, not `agents`). */
 export function parseConfig(text: string): { config: RepoConfig } | { problems: ConfigProblem[] } {
@@ -102,6 +106,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   if (subjectProblem !== null) fail(node('commit_subject') ?? keyOrRoot('commit_subject'), subjectProblem);
   const agents = readAgents(node('agents'), keyOrRoot('agents'), doc, fail);
   const notify = readNotifySinks(node('notify'), doc, fail);
+  const ask = readAskConfig(node('ask'), keyOrRoot('ask'), doc, fail);
   if (problems.length > 0) return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return {
     config: {
@@ -113,6 +118,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       agents,
       commitSubject: subject as string,
       notify,
+      ask,
     },
   };
 }
@@ -127,17 +133,17 @@ export function commitSubjectProblem(value: string): string | null {
   return null;
 }
 
-function keyNode(map: YAMLMap, key: string): Node | undefined {
+export function keyNode(map: YAMLMap, key: string): Node | undefined {
   const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
   return pair?.key as Node | undefined;
 }
 
-function valueNode(map: YAMLMap, key: string): Node | null | undefined {
+export function valueNode(map: YAMLMap, key: string): Node | null | undefined {
   return map.items.find((item) => isScalar(item.key) && String(item.key.value) === key)?.value as Node | null | undefined;
 }
 
 /** Flags each key of `map` that is not in `allowed`, at the key itself, with the nearest allowed one when there is one. */
-function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, what: string, fail: Fail): void {
+export function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, what: string, fail: Fail): void {
   for (const pair of map.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     if (allowed.includes(key)) continue;

@@ -12,6 +12,7 @@
  */
 import type { AgentAdapter, AgentType, OutcomeKind, TokenUsage } from '../agents/index.js';
 import type { LoopMode, Scope, Severity } from '../board/types.js';
+import type { AnsweredQuestion, Asker, OpenAsk } from '../ask/index.js';
 import type { GitRepo } from '../git/index.js';
 
 export type { LoopMode, Severity };
@@ -94,6 +95,10 @@ export interface AttemptInput {
    */
   worktreeCheckedOut?: boolean;
   hooks: LoopHooks;
+  /** Implementer turns may ask a person (SPEC 15); absent: no ask_person, and a command agent's exit 76 fails the turn. */
+  asker?: Asker;
+  /** A question the run journal shows unanswered (the daemon stopped while a turn waited on it): answered before the next turn. */
+  openAsk?: OpenAsk;
 }
 
 /** SPEC 6.8: the integration branch is merged into the task branch, the implementer resolves, tests run, the reviewer re-reviews. */
@@ -146,6 +151,8 @@ export type AttemptExit =
   /** Only from runResolveTurn: conflict markers were left, or the merge could not be started. */
   | 'conflict'
   | 'budget'
+  /** No answer to an implementer's question within ask.timeout (SPEC 15). */
+  | 'question'
   | 'timeout'
   | 'error'
   | 'cancelled';
@@ -218,6 +225,8 @@ export interface AttemptCheckpoint {
   resolve: { integration: string; integrationHead: string; conflicts: string[] } | null;
   /** Refs where uncommitted leftovers were saved (on start or resume). */
   savedRefs: string[];
+  /** SPEC 15: a question waiting for its answer, and answers the next work turn carries. */
+  asks?: { pending: OpenAsk | null; answered: AnsweredQuestion[] };
 }
 
 export interface AttemptResult {

@@ -39,7 +39,7 @@ export function notificationFor(record: AuditRecordSeen): Notification | null {
     case 'ask.asked': {
       const question = text(record['question']) ?? '(no question text)';
       const options = list(record['options']);
-      const where = text(record['where']) ?? (task === undefined ? 'its asks/ file' : `asks/${task}.md`);
+      const where = text(record['file']) ?? (task === undefined ? 'its asks/ file' : `asks/${task}.md`);
       const choices = options.length === 0 ? '' : ` Options: ${options.join(' / ')}`;
       const answer = task === undefined ? `answer in ${where}` : `answer in ${where} or with \`ccx answer ${task} "…"\``;
       return make('question', `${taskName} asks: ${question}${choices} — ${answer}.`, { question, options, where });

@@ -43,7 +43,7 @@ async function whyWait(row: TaskRow, input: DispatchInput, statusById: Map<strin
     const overlap = await input.overlap(row.scope, other.scope);
     if (overlap.overlap) return { kind: 'overlap', with: other.id, files: overlap.files, ...(overlap.example === undefined ? {} : { example: overlap.example }) };
   }
-  if (running.length >= input.parallel) return { kind: 'repo-slots', parallel: input.parallel };
+  if (running.filter((task) => task.parked !== true).length >= input.parallel) return { kind: 'repo-slots', parallel: input.parallel };
   if (started >= input.globalFree) return { kind: 'global-slots', maxWorkers: input.globalFree };
   return null;
 }

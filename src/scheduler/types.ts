@@ -13,6 +13,8 @@ export type WaitReason =
 export interface RunningTask {
   id: string;
   scope: Scope;
+  /** Waits for a person's answer with no turn running (SPEC 15): holds its scope, not a slot. */
+  parked?: boolean;
 }
 
 export interface DispatchInput {

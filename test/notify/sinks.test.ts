@@ -22,7 +22,7 @@ async function setup(sinks: SinkConfig[], delivery = NOTIFY_DEFAULTS): Promise<{
 function happen(audit: AuditLog): void {
   audit.write('task.finished', { task: 'T-12', status: 'blocked', exit_status: 'tests', error: 'tests failed 3 times' });
   audit.write('task.finished', { task: 'T-3', status: 'merged', exit_status: 'merged', commit: '0123456789abcdef0123' });
-  audit.write('ask.asked', { task: 'T-4', question: 'Which database?', options: ['sqlite', 'postgres'], where: 'asks/T-4.md' });
+  audit.write('ask.asked', { task: 'T-4', id: 'q-1', question: 'Which database?', options: ['sqlite', 'postgres'], file: 'asks/T-4.md', timeout_at: '2026-12-06T10:00:00Z' });
 }
 
 describe('webhook formats', () => {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { readEnv } from '../../config/env.js';
+import { claudeAskEnv, writeClaudeMcpConfig } from '../ask-wiring.js';
 import { outcome, stoppedByCcx } from '../outcome/base.js';
 import type { AgentLabel } from '../outcome/messages.js';
 import { runTurnProcess, stallTimeoutFor } from '../process/turn.js';
@@ -18,15 +21,17 @@ export function claudeAgent(config: ClaudeAgentConfig): AgentAdapter {
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
       const reader = createClaudeStreamReader(request.onProgress);
       const stallTimeoutMs = stallTimeoutFor(request, config);
+      const ask = request.role === 'implementer' ? request.ask : undefined;
+      const mcpConfig = ask === undefined ? undefined : await writeClaudeMcpConfig(ask, request.scratchDir, randomUUID());
       const run = await runTurnProcess(request, {
         stallTimeoutMs,
         isProgressLine: isClaudeProgress,
         file: bin,
-        args: claudeArgs(request, config),
-        env: { ...(config.baseEnv ?? process.env), ...request.env },
+        args: claudeArgs(request, config, mcpConfig),
+        env: { ...(config.baseEnv ?? process.env), ...request.env, ...(ask === undefined ? {} : claudeAskEnv(ask)) },
         killGraceMs,
         onStdoutLine: reader.line,
-      });
+      }).finally(() => (mcpConfig === undefined ? undefined : rm(mcpConfig, { force: true })));
       const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree, stallTimeoutMs });
       const { result, sessionId } = reader.state;
       const facts = {

@@ -1,3 +1,4 @@
+import { CLAUDE_ASK_TOOL } from '../ask-wiring.js';
 import type { ClaudeAgentConfig, TurnRequest } from '../types.js';
 
 export const DEFAULT_PERMISSION_MODE = 'acceptEdits';
@@ -13,11 +14,13 @@ export const REVIEWER_DISALLOWED_TOOLS = ['Edit', 'Write', 'NotebookEdit'];
  * The argument vector of one `claude -p` turn; the prompt goes on stdin. List flags use the
  * `--flag=a,b` form: `--allowedTools` is variadic and would otherwise swallow what follows.
  */
-export function claudeArgs(request: TurnRequest, config: ClaudeAgentConfig): string[] {
+export function claudeArgs(request: TurnRequest, config: ClaudeAgentConfig, mcpConfig?: string): string[] {
   const reviewer = request.role === 'reviewer';
   const tools = reviewer ? [...REVIEWER_TOOLS] : [...(config.allowedTools ?? IMPLEMENTER_TOOLS)];
   const testTool = request.testCommand === undefined ? undefined : `Bash(${request.testCommand.trim()}:*)`;
   if (testTool !== undefined && !tools.includes(testTool)) tools.push(testTool);
+  const asks = !reviewer && mcpConfig !== undefined;
+  if (asks) tools.push(CLAUDE_ASK_TOOL);
   const args = [
     '-p',
     '--output-format', 'stream-json',
@@ -28,6 +31,7 @@ export function claudeArgs(request: TurnRequest, config: ClaudeAgentConfig): str
     `--allowedTools=${tools.join(',')}`,
     '--max-turns', String(config.maxTurns ?? DEFAULT_MAX_TURNS),
   ];
+  if (asks) args.push('--mcp-config', mcpConfig);
   if (reviewer) args.push(`--disallowedTools=${REVIEWER_DISALLOWED_TOOLS.join(',')}`);
   if (request.session !== undefined) {
     args.push(request.session.resume ? '--resume' : '--session-id', request.session.id);

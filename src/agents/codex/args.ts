@@ -1,3 +1,4 @@
+import { codexAskArgs } from '../ask-wiring.js';
 import type { TurnRequest } from '../types.js';
 
 export type CodexSandbox = 'read-only' | 'workspace-write';
@@ -29,6 +30,7 @@ export function codexArgs(request: TurnRequest, files: CodexFiles): string[] {
     '-m', request.model,
     ...(effort === '' ? [] : ['-c', `model_reasoning_effort=${JSON.stringify(effort)}`]), // '': codex's own default
   ];
+  if (request.role === 'implementer' && request.ask !== undefined) args.push(...codexAskArgs(request.ask));
   if (files.schema !== undefined) args.push('--output-schema', files.schema);
   args.push('-o', files.lastMessage);
   if (request.session?.resume === true) args.push('resume', request.session.id);

@@ -1,3 +1,4 @@
+import { readFile, rm } from 'node:fs/promises';
 import { parseRetryAfter } from '../limits/retry-after.js';
 import { failed, outcome, stoppedByCcx, tail } from '../outcome/base.js';
 import { failedMessage, usageLimitMessage } from '../outcome/messages.js';
@@ -9,6 +10,8 @@ import { commandEnv } from './env.js';
 
 /** SPEC 8: exit 75 means "limited, try later", with an optional `retry-after:` line on stderr. */
 export const EXIT_LIMITED = 75;
+/** SPEC 15: exit 76 means "I asked a question": it is in the file CCX_ASK_FILE names. */
+export const EXIT_ASKED = 76;
 
 /**
  * Any program (SPEC 8): the worktree as cwd, the prompt on stdin, the CCX_* variables; stdout is
@@ -23,6 +26,7 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
     type: 'command',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
       const stallTimeoutMs = stallTimeoutFor(request, config);
+      if (request.ask !== undefined) await rm(request.ask.questionFile, { force: true });
       const run = await runTurnProcess(request, {
         stallTimeoutMs,
         file: file ?? '',
@@ -34,6 +38,11 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
       const stopped = stoppedByCcx(run, label, { timeoutMs: request.timeoutMs, killGraceMs, cwd: request.worktree, stallTimeoutMs });
       if (stopped !== undefined) return stopped;
       if (run.exitCode === 0) return outcome(run, { kind: 'ok', message: '', text: run.stdout, structured: jsonObject(run.stdout) });
+      if (run.exitCode === EXIT_ASKED && request.ask !== undefined) {
+        const question = await readQuestion(request.ask.questionFile);
+        if (question !== undefined) return outcome(run, { kind: 'asked', message: '', text: run.stdout, question });
+        return failed(run, 'error', `${file ?? ''} exited ${EXIT_ASKED} (a question) but wrote no JSON question to CCX_ASK_FILE (${request.ask.questionFile}). Write {"question": "...", "options": [...], "context": "..."} there before exiting ${EXIT_ASKED}.`, { text: run.stdout });
+      }
       if (run.exitCode === EXIT_LIMITED) {
         const resetAt = parseRetryAfter(run.stderr, new Date());
         const said = tail(run.stderr.replace(/^\s*retry-after:.*$/gim, ''), 3) || `exit ${EXIT_LIMITED}`;
@@ -42,6 +51,14 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
       return failed(run, 'error', failedMessage(label, run, tail(run.stderr)), { text: run.stdout });
     },
   };
+}
+
+async function readQuestion(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonObject(stdout: string): unknown {

@@ -8,9 +8,11 @@ export function commandEnv(request: TurnRequest, base: Record<string, string | u
   return {
     ...base,
     ...request.env,
-    CCX_ROLE: request.role,
+    // An answerer turn runs read-only (role reviewer) but says what it is (SPEC 15).
+    CCX_ROLE: request.env?.['CCX_ROLE'] === 'answerer' ? 'answerer' : request.role,
     CCX_MODEL: request.model,
     CCX_EFFORT: request.effort,
     CCX_WORKTREE: request.worktree,
+    ...(request.ask === undefined ? {} : { CCX_ASK_FILE: request.ask.questionFile }),
   };
 }

@@ -22,6 +22,8 @@ export interface GroupRunOptions {
    * timeout); the result says `stalled`. Undefined: no stall timer.
    */
   stallTimeoutMs?: number;
+  /** While true the stall timer does not count (an agent waiting on ask_person). */
+  isPaused?: () => boolean;
   /**
    * Which stdout lines count as progress for the stall timer. Default: any output on either stream.
    * codex prints `Reconnecting…` events forever when its endpoint is unreachable: those do not count.
@@ -102,6 +104,7 @@ export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
     const watchStall = (waitMs: number) => {
       stallTimer = setTimeout(() => {
         if (stallMs === undefined || stopping !== undefined) return;
+        if (options.isPaused?.() === true) lastProgress = Date.now(); // a question waits for a person: not a stall
         const quietMs = Date.now() - lastProgress;
         if (quietMs < stallMs) return watchStall(stallMs - quietMs);
         stalled = true;

@@ -12,6 +12,7 @@ export function runTurnProcess(request: TurnRequest, options: Pick<GroupRunOptio
     timeoutMs: request.timeoutMs,
     signal: request.signal,
     onSpawn: request.onSpawn,
+    ...(request.ask === undefined ? {} : { isPaused: () => request.ask?.isWaiting() === true }),
   });
 }
 

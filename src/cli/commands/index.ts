@@ -21,6 +21,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'status', summary: 'Show the daemon, every repository, its tasks and board problems.', load: async () => (await import('./status.js')).status },
   { name: 'ui', summary: 'Serve a local dashboard (127.0.0.1) to watch, submit and steer tasks from a browser.', load: async () => (await import('./ui.js')).ui },
   { name: 'logs', summary: 'Show the audit log of the repository you are in; -f follows it.', load: async () => (await import('./logs.js')).logs },
+  { name: 'answer', summary: 'Answer the question a task asked you (STATE_DIR/asks/T-<n>.md).', load: async () => (await import('./answer.js')).answer },
   { name: 'cancel', summary: 'Cancel a pending or running task (its branch is kept).', load: async () => (await import('./cancel.js')).cancel },
   { name: 'archive', summary: 'Move merged and cancelled rows off BOARD.md into STATE_DIR/archive/, byte for byte.', load: async () => (await import('./archive.js')).archive },
   { name: 'clean', summary: 'Remove the worktree and branch of a finished task, or every left-over one.', load: async () => (await import('./clean.js')).clean },
@@ -29,4 +30,9 @@ export const commands: readonly CommandEntry[] = [
   { name: 'service', summary: 'Run the daemon as a systemd user service (Linux) or launchd agent (macOS).', load: async () => (await import('./service.js')).service },
   { name: 'completion', summary: 'Print a completion script for bash, zsh or fish.', load: async () => (await import('./completion.js')).completion },
   { name: 'doctor', summary: 'Check what ccx needs: node, git, claude and codex (and their logins), the data root, the service.', load: async () => (await import('./doctor.js')).doctor },
+];
+
+/** Commands ccx runs itself, left out of --help and completion. */
+export const hiddenCommands: readonly CommandEntry[] = [
+  { name: 'mcp', summary: 'Serve the ask_person MCP tool for one agent turn (started by ccx).', load: async () => (await import('./mcp.js')).mcp },
 ];

@@ -1,3 +1,4 @@
+import type { OpenAsk } from '../../ask/types.js';
 import type { OwnedFields, TaskRow, TaskStatus } from '../../board/types.js';
 
 /** Why a merge waits (SPEC 11): each is shown as `waiting: <reason>` until it lands. */
@@ -34,6 +35,14 @@ export type JournalRecord =
   /** task.finished (and task.cancelled) went to the audit log: a restart does not announce the end again. */
   | { type: 'announced'; at: string }
   /** A person flipped the finished task back to pending: the next dispatch is a retry. */
-  | { type: 'retry'; at: string };
+  | { type: 'retry'; at: string }
+  /** SPEC 15: an implementer's question went to the person (asks/T-<n>.md is written). */
+  | { type: 'asked'; at: string; ask: OpenAsk }
+  /** ask.wait passed: the asking turn stopped; the task waits for the answer without a slot. */
+  | { type: 'ask-parked'; at: string; id: string }
+  /** The question was answered (by the answerer, `auto`, or the person). */
+  | { type: 'answered'; at: string; id: string | null; by: 'auto' | 'person' }
+  /** ask.timeout passed with no answer: the attempt ends `question`. */
+  | { type: 'ask-expired'; at: string; id: string };
 
 export type JournalRecordType = JournalRecord['type'];

@@ -1,4 +1,5 @@
 import type { OwnedFields, TaskRow, TaskStatus } from '../../board/types.js';
+import type { OpenAsk } from '../../ask/types.js';
 import type { JournalRecord, MergeWaitReason } from './records.js';
 
 /** Where a task stands, folded from its journal. */
@@ -36,10 +37,12 @@ export interface TaskFacts {
    */
   shown: OwnedFields;
   costUsd: number;
+  /** SPEC 15: the question waiting for the person, and whether its turn stopped (parked). */
+  ask: { open: OpenAsk; parked: boolean } | null;
 }
 
 export function emptyFacts(): TaskFacts {
-  return { phase: 'none', attempt: 0, rung: null, row: null, worktree: null, branch: null, base: null, checkpoint: null, liveGroups: [], lastAttempt: null, merge: { state: 'none', resolveUsed: false }, wait: null, workspaceRemoved: false, finished: null, announced: false, interrupted: false, board: {}, shown: {}, costUsd: 0 };
+  return { phase: 'none', attempt: 0, rung: null, row: null, worktree: null, branch: null, base: null, checkpoint: null, liveGroups: [], lastAttempt: null, merge: { state: 'none', resolveUsed: false }, wait: null, workspaceRemoved: false, finished: null, announced: false, interrupted: false, board: {}, shown: {}, costUsd: 0, ask: null };
 }
 
 export function foldJournal(records: readonly JournalRecord[]): TaskFacts {
@@ -57,7 +60,7 @@ function apply(facts: TaskFacts, record: JournalRecord): void {
     case 'dispatched':
       Object.assign(facts, { phase: 'active', attempt: record.attempt, rung: record.rung, row: record.row ?? facts.row, worktree: record.worktree, branch: record.branch, base: record.base, checkpoint: null, lastAttempt: null, finished: null });
       facts.merge = { state: 'none', resolveUsed: false };
-      Object.assign(facts, { wait: null, workspaceRemoved: false, announced: false, interrupted: false });
+      Object.assign(facts, { wait: null, workspaceRemoved: false, announced: false, interrupted: false, ask: null });
       // The board showed the row as dispatched (a person's retry included): moves are judged from there.
       if (record.row !== undefined) facts.shown = { ...facts.shown, status: record.row.status };
       break;
@@ -118,12 +121,23 @@ function apply(facts: TaskFacts, record: JournalRecord): void {
       if (record.fields !== undefined) facts.board = { ...facts.board, ...record.fields };
       facts.liveGroups = [];
       facts.wait = null;
+      facts.ask = null;
       // A journal from before `announced` existed: its end was announced, and a merge's workspace removed, before `finished`.
       facts.announced = record.fields === undefined;
       if (record.fields === undefined) facts.workspaceRemoved = true;
       break;
     case 'announced':
       facts.announced = true;
+      break;
+    case 'asked':
+      facts.ask = { open: record.ask, parked: false };
+      break;
+    case 'ask-parked':
+      if (facts.ask?.open.id === record.id) facts.ask = { ...facts.ask, parked: true };
+      break;
+    case 'answered':
+    case 'ask-expired':
+      if (record.id === null || facts.ask?.open.id === record.id) facts.ask = null;
       break;
     case 'retry':
       facts.shown = { ...facts.shown, status: 'pending' };

@@ -3,6 +3,7 @@ import type { Scope } from '../../board/types.js';
 import { resolveRef, scopesOverlap, trackedInScope, type Scope as GitScope } from '../../git/index.js';
 import { describeWait, planDispatch } from '../../scheduler/plan-dispatch.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
+import { WAITING_QUESTION } from '../worker/ask-hooks.js';
 import { startWorker, type Candidate } from './reconcile.js';
 
 interface OverlapCache {
@@ -31,7 +32,7 @@ export async function dispatch(runtime: RepoRuntime, board: ParsedBoard | null, 
     candidates: startable.map((candidate) => candidate.row),
     boardValid: true,
     // Another tool's running rows hold their scopes just like ccx's own workers.
-    running: [...workers.map((worker) => ({ id: worker.id, scope: worker.scope })), ...runtime.foreign.map((row) => ({ id: row.id, scope: row.scope }))],
+    running: [...workers.map((worker) => ({ id: worker.id, scope: worker.scope, parked: worker.status.phase === WAITING_QUESTION })), ...runtime.foreign.map((row) => ({ id: row.id, scope: row.scope }))],
     parallel: runtime.config.parallel,
     globalFree: runtime.services.slots.free(),
     pausedAgents: runtime.services.limits.paused(),

@@ -17,6 +17,7 @@ import type { WorkerHost } from '../worker/host.js';
 import type { TaskWorker } from '../worker/task-worker.js';
 import type { DaemonServices } from './services.js';
 import { StatusWriter } from './status-writer.js';
+import { questionWait } from '../../status/waits.js';
 
 /** Events within this long of each other are one change (an editor's save is several). */
 export const RECONCILE_COALESCE_MS = 20;
@@ -226,6 +227,10 @@ export class RepoRuntime implements WorkerHost {
     for (const [id, known] of this.facts) {
       if (known.phase !== 'active' || known.wait === null) continue;
       waits.push({ id, title: known.row?.title ?? id, reason: known.wait.reason, note: known.wait.note, since: known.wait.since });
+    }
+    for (const [id, known] of this.facts) {
+      const question = questionWait(id, known);
+      if (question !== null) waits.push({ id, title: known.row?.title ?? id, ...question });
     }
     for (const [id, entry] of this.unwritten) {
       const known = this.facts.get(id);

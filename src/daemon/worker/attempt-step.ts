@@ -5,6 +5,7 @@ import { createTaskWorktree, requireBranch, resolveRef, taskBranch, type TaskWor
 import { git } from '../../git/run.js';
 import { runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
+import { daemonAsker } from './ask-hooks.js';
 import { loopHooks } from './loop-hooks.js';
 import type { TaskWorker } from './task-worker.js';
 import { writeTransition } from './transition.js';
@@ -96,6 +97,8 @@ export async function attemptInput(worker: TaskWorker, attempt: number, rung: La
     spentUsd: facts.costUsd,
     ...(start.resume === undefined ? {} : { resume: start.resume }),
     ...(start.worktreeCheckedOut === true ? { worktreeCheckedOut: true } : {}),
+    asker: daemonAsker(worker, attempt),
+    ...(facts.ask === null ? {} : { openAsk: facts.ask.open }),
     hooks: loopHooks({ host, journal: worker.journal, id: row.id, attempt, status: worker.status, signal: worker.controller.signal, afterCheckpoint: () => worker.afterCheckpoint() }),
   };
 }

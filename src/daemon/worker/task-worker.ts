@@ -5,6 +5,7 @@ import { journalPath, readJournal } from '../journal/journal.js';
 import { foldJournal, type TaskFacts } from '../journal/state.js';
 import { finish, type Ending } from './finish.js';
 import type { WorkerHost } from './host.js';
+import { WAITING_QUESTION } from './ask-hooks.js';
 import { initialStatus } from './live-status.js';
 import { runTask, resumeTask } from './task-flow.js';
 
@@ -57,7 +58,7 @@ export class TaskWorker {
   /** The daemon is stopping: end after the turn under way, unless forceStop comes first. */
   requestShutdown(): void {
     this.stopAtCheckpoint = true;
-    if (this.status.phase === 'waiting-merge' || this.status.note !== null) this.forceStop();
+    if (this.status.phase === 'waiting-merge' || this.status.phase === WAITING_QUESTION || this.status.note !== null) this.forceStop();
   }
 
   forceStop(): void {

@@ -1,4 +1,5 @@
 import type { AttemptResult, AttemptInput } from '../types.js';
+import { adoptOpenAsk } from './ask-step.js';
 import { driveAttempt } from './drive.js';
 import { finishAttempt } from './finish.js';
 import { beginAttempt, freshCheckpoint, startEngine } from './start.js';
@@ -11,6 +12,7 @@ import { beginAttempt, freshCheckpoint, startEngine } from './start.js';
 export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const engine = await startEngine(input, (head) => freshCheckpoint(input, head, { cycle: 1, step: 'implement' }));
   await beginAttempt(engine);
+  adoptOpenAsk(engine);
   if (input.resume === undefined) engine.emit({ type: 'cycle.started', cycle: 1, maxCycles: engine.maxCycles });
   return finishAttempt(engine, await driveAttempt(engine));
 }

@@ -36,7 +36,7 @@ export type AttemptDecision =
  * | stuck on the top rung             | blocked (a stronger model is not available)           |
  * | cycle-cap, attempts left          | retry on the same rung                                 |
  * | stuck / cycle-cap, last attempt   | blocked                                                |
- * | test-failed, out-of-scope, budget, conflict | blocked (a person decides)                   |
+ * | test-failed, out-of-scope, budget, conflict, question | blocked (a person decides)         |
  * | timeout, error                    | failed                                                 |
  * | cancelled                         | cancelled                                              |
  */
@@ -67,6 +67,8 @@ export function decideNextAttempt(input: AttemptPolicyInput): AttemptDecision {
       return finish('blocked', 'max_cost_usd was passed');
     case 'conflict':
       return finish('blocked', 'the merge conflict was not resolved');
+    case 'question':
+      return finish('blocked', 'a question to the person was not answered within ask.timeout');
     case 'timeout':
     case 'error':
       return finish('failed', exit === 'timeout' ? 'a turn ran past its time limit' : 'an agent or git step failed');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AgentRole, AgentType, TurnOutcome } from '../../agents/index.js';
+import type { AgentRole, AgentType, TurnAsk, TurnOutcome } from '../../agents/index.js';
 import { ensureDirNoFollow } from '../../fs/no-follow.js';
 import { pinTaskWorktree } from '../../git/index.js';
 import { artifactName, stateDirOfRun, writeArtifact } from '../artifacts/files.js';
@@ -18,6 +18,10 @@ export interface TurnSpec {
   outputSchema?: object;
   /** The turn run again for a malformed review: its artifacts are named apart from the first one's. */
   retry?: boolean;
+  /** An implementer turn that may ask a person (SPEC 15). */
+  ask?: TurnAsk;
+  /** Extra variables (CCX_ANSWER for a command agent whose question was answered). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -56,7 +60,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       outputSchema: spec.outputSchema,
       maxBudgetUsd: remainingBudget(engine),
       testCommand: input.testCommand ?? undefined,
-      env: turnEnv(engine, spec.phase, session.request),
+      env: { ...turnEnv(engine, spec.phase, session.request), ...spec.env },
+      ...(spec.ask === undefined ? {} : { ask: spec.ask }),
       scratchDir,
       onSpawn: (group) => input.hooks.onProcessGroup?.(group),
       onProgress: (line) => engine.emit({ type: 'turn.progress', cycle, role: spec.role, line }),

@@ -42,7 +42,9 @@ export type CcxErrorCode =
   | 'AUDIT_FAILED'
   | 'SERVICE_UNSUPPORTED'
   | 'SERVICE_UNAVAILABLE'
-  | 'SERVICE_FAILED';
+  | 'SERVICE_FAILED'
+  | 'RUNNERS_UNREACHABLE'
+  | 'RUNNER_GIT_FAILED';
 
 export interface CcxErrorOptions {
   /** What the person should do about it, in one or two sentences. */

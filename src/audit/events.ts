@@ -74,6 +74,16 @@ export const AUDIT_EVENTS = {
   'recovery.reaped': { pgid: 'int', processes: 'int?' },
   /** A worktree or ccx/* branch that belongs to no task: reported, never deleted (SPEC 12). */
   'recovery.orphan': { kind: 'name', path: 'path' },
+
+  /** SPEC 16: a runner's first heartbeat, and one whose heartbeats stopped (or that said it leaves). */
+  'runner.joined': { runner: 'name', host: 'name?', slots: 'int', labels: 'names?' },
+  'runner.lost': { runner: 'name', reason: 'text?' },
+  /** A runner took a delivery of the attempt (`delivery`: JetStream's count, the fencing token). */
+  'runner.claimed': { runner: 'name', delivery: 'int' },
+  /** Events or a push of an older delivery, ignored. */
+  'runner.stale': { runner: 'name', delivery: 'int', current: 'int' },
+  /** A runner could not fetch, push or set up: the step and git's reason. */
+  'runner.failed': { runner: 'name', step: 'name', reason: 'reason' },
 } as const satisfies Readonly<Record<string, FieldSchema>>;
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { CcxError, errnoCode } from '../errors.js';
 import { LineIndex } from '../text/line-index.js';
+import { readRunners, type RunnersConfig } from '../runners/config.js';
 
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -26,6 +27,8 @@ export interface RepoConfig {
   agents: { implementer: AgentConfig; reviewer: AgentConfig };
   /** The squash commit's subject: a template of {id} and {title}, or `agent` (default "{id}: {title}"). */
   commitSubject: string;
+  /** SPEC 16: attempts go to runners on other hosts through NATS; absent: every attempt runs here. */
+  runners?: RunnersConfig;
 }
 
 export interface ConfigProblem {
@@ -34,7 +37,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject'] as const;
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject', 'runners'] as const;
 const ROLES = ['implementer', 'reviewer'] as const;
 /** The keys each agent type takes (SPEC 8); any other key is a problem on every type. */
 const AGENT_KEYS: Readonly<Record<AgentConfig['type'], readonly string[]>> = {
@@ -91,6 +94,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const subjectProblem = typeof subject === 'string' ? commitSubjectProblem(subject) : `commit_subject must be text such as "{id}: {title}", "{title}" or agent, but it is ${JSON.stringify(subject)}.`;
   if (subjectProblem !== null) fail(node('commit_subject') ?? keyOrRoot('commit_subject'), subjectProblem);
   const agents = readAgents(node('agents'), keyOrRoot('agents'), doc, fail);
+  const runners = readRunners(node('runners'), keyOrRoot('runners'), doc, fail);
   if (problems.length > 0) return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return {
     config: {
@@ -101,6 +105,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       maxAttempts,
       agents,
       commitSubject: subject as string,
+      ...(runners === null ? {} : { runners }),
     },
   };
 }

@@ -17,6 +17,7 @@ import type { WorkerHost } from '../worker/host.js';
 import type { TaskWorker } from '../worker/task-worker.js';
 import type { DaemonServices } from './services.js';
 import { StatusWriter } from './status-writer.js';
+import { RemoteAttempts } from '../../runners/daemon/remote-attempts.js';
 
 /** Events within this long of each other are one change (an editor's save is several). */
 export const RECONCILE_COALESCE_MS = 20;
@@ -65,6 +66,8 @@ export class RepoRuntime implements WorkerHost {
   private unwrittenTimer: NodeJS.Timeout | undefined;
   readonly dirty = new Set<Dirty>(['board', 'config', 'ladder', 'inbox']);
   private adapters: { implementer: AgentAdapter; reviewer: AgentAdapter } | null = null;
+  /** SPEC 16: made from config.yaml's `runners:` at open (a change to it takes a daemon restart). */
+  private remoteAttempts: RemoteAttempts | null = null;
   private merges: Promise<unknown> = Promise.resolve();
   private passes: Promise<void> = Promise.resolve();
   private pending = false;
@@ -92,6 +95,10 @@ export class RepoRuntime implements WorkerHost {
     this.repo = await openRepo(this.config.repo);
     this.audit = openAuditLog(this.paths.audit, { repo: this.config.repo });
     this.dirty.delete('config');
+    if (this.config.runners !== undefined) {
+      this.remoteAttempts = new RemoteAttempts(this.config.runners, this.paths.stateDir, this.audit);
+      this.remoteAttempts.start();
+    }
     this.inboxWatch = watchFolder(inboxPaths(this.repo.root).inbox, {
       depth: 0,
       accept: (path) => path.toLowerCase().endsWith('.md'),
@@ -144,6 +151,10 @@ export class RepoRuntime implements WorkerHost {
   async idlePasses(): Promise<void> {
     this.trigger.cancel();
     while (this.pending || this.reconciling) await this.passes;
+  }
+
+  remote(): RemoteAttempts | null {
+    return this.remoteAttempts;
   }
 
   currentBoard(): ParsedBoard | null {
@@ -256,6 +267,7 @@ export class RepoRuntime implements WorkerHost {
       finished: this.finished,
       orphans: this.orphans,
       notices: this.notices,
+      ...(this.remoteAttempts === null ? {} : { runners: this.remoteAttempts.runners() }),
     };
   }
 
@@ -267,6 +279,7 @@ export class RepoRuntime implements WorkerHost {
     await this.boardLink.close();
     await this.passes;
     await this.statusWriter.flush();
+    await this.remoteAttempts?.close();
     this.audit.close();
   }
 

@@ -43,7 +43,9 @@ export type CcxErrorCode =
   | 'SERVICE_UNSUPPORTED'
   | 'SERVICE_UNAVAILABLE'
   | 'SERVICE_FAILED'
-  | 'PORT_IN_USE';
+  | 'PORT_IN_USE'
+  | 'RUNNERS_UNREACHABLE'
+  | 'RUNNER_GIT_FAILED';
 
 export interface CcxErrorOptions {
   /** What the person should do about it, in one or two sentences. */

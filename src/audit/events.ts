@@ -89,6 +89,15 @@ export const AUDIT_EVENTS = {
   'notify.failed': { sink: 'name', notification: 'name', reason: 'reason', target: 'name' },
   /** The daemon stops because of an error (an uncaught exception, an unhandled rejection, a fatal start). */
   'daemon.failed': { reason: 'reason' },
+  /** SPEC 16: a runner's first heartbeat, and one whose heartbeats stopped (or that said it leaves). */
+  'runner.joined': { runner: 'name', host: 'name?', slots: 'int', labels: 'names?' },
+  'runner.lost': { runner: 'name', reason: 'text?' },
+  /** A runner took a delivery of the attempt (`delivery`: JetStream's count, the fencing token). */
+  'runner.claimed': { runner: 'name', delivery: 'int' },
+  /** Events or a push of an older delivery, ignored. */
+  'runner.stale': { runner: 'name', delivery: 'int', current: 'int' },
+  /** A runner could not fetch, push or set up: the step and git's reason. */
+  'runner.failed': { runner: 'name', step: 'name', reason: 'reason' },
 } as const satisfies Readonly<Record<string, FieldSchema>>;
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS;

@@ -8,6 +8,7 @@ import type { SinkConfig } from '../notify/types.js';
 import { LineIndex } from '../text/line-index.js';
 import type { AskConfig } from '../ask/types.js';
 import { readAskConfig } from './ask-config.js';
+import { readRunners, type RunnersConfig } from '../runners/config.js';
 
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -36,6 +37,8 @@ export interface RepoConfig {
   notify: SinkConfig[];
   /** `ask:` (SPEC 15); absent in configs built by hand: the defaults. */
   ask?: AskConfig;
+  /** SPEC 16: attempts go to runners on other hosts through NATS; absent: every attempt runs here. */
+  runners?: RunnersConfig;
 }
 
 export interface ConfigProblem {
@@ -44,7 +47,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject', 'notify', 'ask'] as const;
+const TOP_LEVEL_KEYS = ['repo', 'integration', 'parallel', 'test', 'max_attempts', 'agents', 'commit_subject', 'notify', 'ask', 'runners'] as const;
 const ROLES = ['implementer', 'reviewer'] as const;
 /** The keys each agent type takes (SPEC 8); any other key is a problem on every type. */
 const AGENT_KEYS: Readonly<Record<AgentConfig['type'], readonly string[]>> = {
@@ -107,6 +110,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
   const agents = readAgents(node('agents'), keyOrRoot('agents'), doc, fail);
   const notify = readNotifySinks(node('notify'), doc, fail);
   const ask = readAskConfig(node('ask'), keyOrRoot('ask'), doc, fail);
+  const runners = readRunners(node('runners'), keyOrRoot('runners'), doc, fail);
   if (problems.length > 0) return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return {
     config: {
@@ -119,6 +123,7 @@ export function parseConfig(text: string): { config: RepoConfig } | { problems: 
       commitSubject: subject as string,
       notify,
       ask,
+      ...(runners === null ? {} : { runners }),
     },
   };
 }

@@ -14,6 +14,9 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   lines.push('## Running', '');
   if (repo.running.length === 0) lines.push(waiting.length === 0 ? 'Nothing is running.' : `No agent is running; ${waiting.length} task${waiting.length === 1 ? ' waits' : 's wait'} (see Waiting).`);
   for (const task of repo.running) lines.push(runningLine(task, now));
+  if ((repo.runners ?? []).length > 0) {
+    lines.push('', '## Runners', '', ...(repo.runners ?? []).map((runner) => `- ${runner.name} (${runner.host}): ${runner.busy}/${runner.slots} slots busy${runner.labels.length === 0 ? '' : `, labels ${runner.labels.join(', ')}`}, last heartbeat ${runner.lastHeartbeat}${runner.lost ? ' — lost: no heartbeat, its attempts go to other runners' : ''}`));
+  }
   if (waiting.length > 0) {
     lines.push('', '## Waiting', '');
     for (const task of waiting) lines.push(`- ${task.id} ${task.title}: waiting: ${task.reason}${task.note === '' ? '' : ` — ${task.note}`} (since ${task.since})`);
@@ -52,7 +55,8 @@ function runningLine(task: RunningTaskStatus, now: Date): string {
   const cycle = task.cycle > 0 ? `, cycle ${task.cycle}/${task.maxCycles}` : '';
   const cost = task.costUsd > 0 ? `, $${task.costUsd.toFixed(2)} so far` : '';
   const note = task.note === null ? '' : ` — ${task.note}`;
-  return `- ${task.id} ${task.title}: ${task.phase}${cycle}, attempt ${task.attempt}, ${task.agent} (${task.model}), ${duration(now.getTime() - Date.parse(task.startedAt))}${cost}${note}`;
+  const where = task.runner === undefined ? '' : ` on runner ${task.runner}`;
+  return `- ${task.id} ${task.title}${where}: ${task.phase}${cycle}, attempt ${task.attempt}, ${task.agent} (${task.model}), ${duration(now.getTime() - Date.parse(task.startedAt))}${cost}${note}`;
 }
 
 export function duration(ms: number): string {

@@ -15,6 +15,8 @@ export interface RunningTaskStatus {
   costUsd: number;
   /** Why it is held up, when it is (a dirty checkout, a usage limit). */
   note: string | null;
+  /** SPEC 16: the runner this attempt runs on (absent: in the daemon itself). */
+  runner?: string;
 }
 
 export interface FinishedTaskStatus {
@@ -65,6 +67,19 @@ export interface RepoStatus {
   orphans: { worktrees: string[]; branches: string[] };
   /** Rows whose scope means something else than it did in ccx-loop (a notice, not a problem). */
   notices?: Array<{ line: number; column: number; task: string; message: string }>;
+  /** SPEC 16: the runners this repository's attempts go to, as their heartbeats last said. */
+  runners?: RunnerStatus[];
+}
+
+export interface RunnerStatus {
+  name: string;
+  host: string;
+  slots: number;
+  busy: number;
+  labels: string[];
+  lastHeartbeat: string;
+  /** No heartbeat for a while (or it said it leaves): its attempts go to other runners. */
+  lost: boolean;
 }
 
 export interface DaemonStatus {

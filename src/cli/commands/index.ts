@@ -27,6 +27,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'clean', summary: 'Remove the worktree and branch of a finished task, or every left-over one.', load: async () => (await import('./clean.js')).clean },
   { name: 'loop', summary: 'Run one task now, in the foreground: implement, review, fix for a fixed number of cycles.', load: async () => (await import('./loop.js')).loop },
   { name: 'forever', summary: 'Run one task now, in the foreground, until the reviewer approves (capped).', load: async () => (await import('./forever.js')).forever },
+  { name: 'runner', summary: 'Run attempts a daemon on another host publishes to NATS JetStream (config.yaml runners:).', load: async () => (await import('./runner.js')).runner },
   { name: 'service', summary: 'Run the daemon as a systemd user service (Linux) or launchd agent (macOS).', load: async () => (await import('./service.js')).service },
   { name: 'completion', summary: 'Print a completion script for bash, zsh or fish.', load: async () => (await import('./completion.js')).completion },
   { name: 'doctor', summary: 'Check what ccx needs: node, git, claude and codex (and their logins), the data root, the service.', load: async () => (await import('./doctor.js')).doctor },

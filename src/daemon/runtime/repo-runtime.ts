@@ -18,6 +18,7 @@ import type { TaskWorker } from '../worker/task-worker.js';
 import type { DaemonServices } from './services.js';
 import { StatusWriter } from './status-writer.js';
 import { questionWait } from '../../status/waits.js';
+import { RemoteAttempts } from '../../runners/daemon/remote-attempts.js';
 
 /** Events within this long of each other are one change (an editor's save is several). */
 export const RECONCILE_COALESCE_MS = 20;
@@ -66,6 +67,8 @@ export class RepoRuntime implements WorkerHost {
   private unwrittenTimer: NodeJS.Timeout | undefined;
   readonly dirty = new Set<Dirty>(['board', 'config', 'ladder', 'inbox']);
   private adapters: { implementer: AgentAdapter; reviewer: AgentAdapter } | null = null;
+  /** SPEC 16: made from config.yaml's `runners:` at open (a change to it takes a daemon restart). */
+  private remoteAttempts: RemoteAttempts | null = null;
   private merges: Promise<unknown> = Promise.resolve();
   private passes: Promise<void> = Promise.resolve();
   private pending = false;
@@ -97,6 +100,10 @@ export class RepoRuntime implements WorkerHost {
     this.repo = await openRepo(this.config.repo);
     this.audit = openAuditLog(this.paths.audit, { repo: this.config.repo });
     this.stopNotifying = this.services.notify.attach(this.audit, () => this.config.notify);
+    if (this.config.runners !== undefined) {
+      this.remoteAttempts = new RemoteAttempts(this.config.runners, this.paths.stateDir, this.audit);
+      this.remoteAttempts.start();
+    }
     this.inboxWatch = watchFolder(inboxPaths(this.repo.root).inbox, {
       depth: 0,
       accept: (path) => path.toLowerCase().endsWith('.md'),
@@ -149,6 +156,10 @@ export class RepoRuntime implements WorkerHost {
   async idlePasses(): Promise<void> {
     this.trigger.cancel();
     while (this.pending || this.reconciling) await this.passes;
+  }
+
+  remote(): RemoteAttempts | null {
+    return this.remoteAttempts;
   }
 
   currentBoard(): ParsedBoard | null {
@@ -265,6 +276,7 @@ export class RepoRuntime implements WorkerHost {
       finished: this.finished,
       orphans: this.orphans,
       notices: this.notices,
+      ...(this.remoteAttempts === null ? {} : { runners: this.remoteAttempts.runners() }),
     };
   }
 
@@ -277,6 +289,7 @@ export class RepoRuntime implements WorkerHost {
     await this.passes;
     await this.statusWriter.flush();
     this.stopNotifying();
+    await this.remoteAttempts?.close();
     this.audit.close();
   }
 

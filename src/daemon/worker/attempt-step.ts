@@ -109,7 +109,7 @@ export async function attemptInput(worker: TaskWorker, attempt: number, rung: La
  * on the next start, exactly as after kill -9), never as cancelled.
  */
 export async function runOneAttempt(worker: TaskWorker, attempt: number, rung: LadderRung, workspace: Workspace, start: AttemptStart = {}): Promise<AttemptResult> {
-  const result = await runAttempt(await attemptInput(worker, attempt, rung, workspace, start));
+  const result = await placeAttempt(worker, await attemptInput(worker, attempt, rung, workspace, start));
   if (result.exit === 'cancelled' && worker.stopReason() === 'shutdown') {
     await appendJournal(worker.journal, { type: 'interrupted', attempt });
     throw worker.controller.signal.reason as Error;
@@ -126,6 +126,23 @@ export async function runOneAttempt(worker: TaskWorker, attempt: number, rung: L
     commitBody: result.commitBody,
   });
   return result;
+}
+
+/** SPEC 16: with runners configured an attempt runs on one, unless a local slot is free. */
+async function placeAttempt(worker: TaskWorker, input: AttemptInput): Promise<AttemptResult> {
+  const remote = worker.host.remote?.() ?? null;
+  if (remote === null) return runAttempt(input);
+  // A resumed attempt that was on a runner stays there: the runner (or its redelivery) may still be at it.
+  const wasRemote = (input.resume as { remote?: unknown } | undefined)?.remote !== undefined;
+  if (!wasRemote && remote.placeLocally()) {
+    try {
+      return await runAttempt(input);
+    } finally {
+      remote.releaseLocal();
+    }
+  }
+  const { host } = worker;
+  return remote.run({ repo: host.repo, config: host.config, status: worker.status, runs: host.paths.runs, stopReason: () => worker.stopReason() }, input);
 }
 
 /** Where a retried task's branch forked from the integration branch: its diff base. */

@@ -8,6 +8,7 @@ import type { GitRepo } from '../../git/run.js';
 import type { Ladder } from '../../loop/index.js';
 import type { FinishedTaskStatus } from '../../status/types.js';
 import type { DaemonServices } from '../runtime/services.js';
+import type { RemoteAttempts } from '../../runners/daemon/remote-attempts.js';
 
 /** What a task's worker needs of its repository's runtime. */
 export interface WorkerHost {
@@ -28,4 +29,6 @@ export interface WorkerHost {
   recordFinished(task: FinishedTaskStatus): void;
   /** A transition of `id` could not be written now for a transient reason: shown as `waiting: board-busy`, retried soon. */
   deferredWrite(id: string, code: string, reason: string): void;
+  /** SPEC 16: the repository's runners when config.yaml has `runners:`, else null (every attempt runs here). */
+  remote?(): RemoteAttempts | null;
 }

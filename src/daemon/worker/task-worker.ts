@@ -87,6 +87,7 @@ export class TaskWorker {
       const ending = this.start === 'resume' ? await resumeTask(this) : await runTask(this);
       if (ending !== null) await finish(this, ending);
       if (ending?.status === 'merged') this.host.services.taskMerged();
+      if (ending !== null) await this.host.remote?.()?.taskEnded(this.host.repo, this.id).catch(() => undefined);
     } catch (error) {
       const stop = this.stopReason();
       // The daemon is stopping: the task stays running on the board and resumes on the next start.

@@ -1,7 +1,8 @@
 import { isMap, isScalar, type Document, type Node } from 'yaml';
 import { parseDuration } from '../ask/duration.js';
 import { DEFAULT_ASK_CONFIG, type AnswererChoice, type AskConfig } from '../ask/types.js';
-import { AGENT_TYPES, didYouMean, unknownKeys, valueNode, type Fail } from './config-file.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import { AGENT_TYPES, unknownKeys, valueNode, type Fail } from './config-file.js';
 
 const ASK_KEYS = ['auto_confidence', 'wait', 'timeout', 'answerer'] as const;
 const ANSWERER_NAMES = ['reviewer', 'implementer', 'none'] as const;

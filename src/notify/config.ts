@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
-import { didYouMean } from '../config/config-file.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { LineIndex } from '../text/line-index.js';
 import { DEFAULT_NOTIFY_EVENTS, NOTIFY_EVENTS, SINK_TYPES, WEBHOOK_FORMATS, type NotifyEvent, type SinkConfig, type SinkType, type WebhookFormat } from './types.js';
 

@@ -59,6 +59,8 @@ describe('ccx status --watch', () => {
 
   it('refuses an interval that is not a number of seconds', async () => {
     const { repo, env } = await initialised();
+    const alone = await runCli(['status', '--interval', '2'], { cwd: repo, env });
+    expect([alone.exitCode, alone.stderr]).toEqual([2, 'ccx status: --interval sets the pace of --watch, which is not given.\n  Run `ccx status --watch --interval S`.\n']);
     const run = await runCli(['status', '--watch', '--interval', 'soon'], { cwd: repo, env });
     expect([run.exitCode, run.stderr]).toMatchInlineSnapshot(`
       [

@@ -69,7 +69,8 @@ async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
   // One synchronous stderr for the log and the event lines, so they interleave in order.
   const stderr = pino.destination({ fd: 2, sync: true });
   const write = (text: string) => void stderr.write(text);
-  const log = daemonLogger(style, env.logLevel, write);
+  // A terminal echoes ^C where the next line starts (the stop line): \r writes that line over it.
+  const log = daemonLogger(style, env.logLevel, format === 'pretty' && io.stderrIsTTY ? (text) => write(`\r${text}`) : write);
   const feed = format === 'pretty' ? new AuditFeed(style, write) : null;
   const running = new Daemon({
     env, once: booleanOption(values, 'once'), ...(onlyStateDir === undefined ? {} : { onlyStateDir }), ...(maxTasks === undefined ? {} : { maxTasks }), ...(startTier === null ? {} : { startTier }),

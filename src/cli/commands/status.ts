@@ -5,6 +5,7 @@ import { dataRoot } from '../../config/paths.js';
 import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import type { StatusReport } from '../../status/collect.js';
 import { collectStatus } from '../../status/report.js';
+import { UsageError } from '../../errors.js';
 import { booleanOption, stringOption, type Command } from '../command.js';
 import { DEFAULT_WATCH_INTERVAL_S, watchFrames, watchInterval } from '../status-watch.js';
 import { colorEnabled, painter, type Tone } from '../../text/color.js';
@@ -31,6 +32,7 @@ Options:
   positionals: { min: 0, max: 0 },
   async run({ values, positionals, io }) {
     const interval = watchInterval(stringOption(values, 'interval'));
+    if (stringOption(values, 'interval') !== undefined && !booleanOption(values, 'watch')) throw new UsageError('--interval sets the pace of --watch, which is not given.', { hint: 'Run `ccx status --watch --interval S`.' });
     if (booleanOption(values, 'watch')) return watchFrames(io, interval, booleanOption(values, 'json'), (frameIo) => status.run({ values: { ...values, watch: false }, positionals, io: frameIo }));
     const paint = painter(colorEnabled(io.env, io.stdoutIsTTY));
     const root = dataRoot(readEnv(io.env));

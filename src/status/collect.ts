@@ -11,6 +11,7 @@ import { readBoardRecovering } from '../board/store/read.js';
 import type { DaemonRecord } from '../daemon/lock/daemon-lock.js';
 import type { RepoStatus } from './types.js';
 import { draftWaits } from '../scheduler/draft-dependencies.js';
+import { describeBoardDeferred } from './board-deferred.js';
 import { describeTaskWait, taskWaits } from './waits.js';
 
 /** `ccx status --json`, as SPEC 9 fixes it. */
@@ -20,6 +21,8 @@ export interface StatusReport {
     repo: string;
     state_dir: string;
     board: { valid: boolean; problems: Array<{ line: number; column: number; message: string; task: string | null }> };
+    /** While an editor's `.#BOARD.md` lock holds the running daemon's board writes back. */
+    board_write_deferred?: { since: string; message: string };
     /** config.yaml: its problems, each at its line:column (the daemon keeps the last good one meanwhile). */
     config: { valid: boolean; problems: ConfigReportProblem[] };
     paused_until: string | null;
@@ -53,6 +56,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
     state_dir: stateDir,
     board: { valid: board?.valid ?? false, problems: problems.map(({ line, column, message, task }) => ({ line, column, message, task })) },
     config,
+    ...(live?.repo.boardWriteDeferred == null ? {} : { board_write_deferred: { since: live.repo.boardWriteDeferred.since, message: describeBoardDeferred(live.repo.boardWriteDeferred.since) } }),
     paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
     ...((live?.repo.foreign ?? []).length === 0 ? {} : { foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })) }),
     tasks: (board?.rows ?? []).map((row) => {

@@ -1,4 +1,5 @@
 import { printable } from '../text/printable.js';
+import { describeBoardDeferred } from './board-deferred.js';
 import type { DaemonStatus, RepoStatus, RunningTaskStatus } from './types.js';
 
 /** STATUS.md for one repository: the daemon, paused agents, running tasks, the queue with reasons, recent ends, problems. */
@@ -10,6 +11,7 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   if (daemon.paused.length > 0) {
     lines.push('## Paused agents', '', ...daemon.paused.map((pause) => `- ${pause.agent}: usage limit, paused until ${pause.until} (the turn that hit it is retried then; no attempt is spent)`), '');
   }
+  if (repo.boardWriteDeferred != null) lines.push(`**${describeBoardDeferred(repo.boardWriteDeferred.since)}.**`, '');
   const waiting = repo.waiting ?? [];
   lines.push('## Running', '');
   if (repo.running.length === 0) lines.push(waiting.length === 0 ? 'Nothing is running.' : `No agent is running; ${waiting.length} task${waiting.length === 1 ? ' waits' : 's wait'} (see Waiting).`);

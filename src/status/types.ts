@@ -51,6 +51,8 @@ export interface RepoStatus {
   stateDir: string;
   integration: string;
   board: { valid: boolean; problems: BoardProblem[] };
+  /** Since when an editor's `.#BOARD.md` lock has held ccx's board writes back (absent when none does). */
+  boardWriteDeferred?: { since: string } | null;
   /** config.yaml's problem when the last edit did not load (the last good one stays in force). */
   configProblem: string | null;
   running: RunningTaskStatus[];

@@ -71,7 +71,7 @@ describe('board edits on generated boards', () => {
       const reread = parseBoard(after);
       expect(reread.problems, `seed ${seed}`).toEqual([]);
       const row = reread.rows.find((candidate) => candidate.id === target);
-      for (const [field, value] of Object.entries(fields)) expect(row?.fields[field], `seed ${seed} ${field}`).toEqual(value);
+      for (const [field, value] of Object.entries(fields)) expect(row?.fields[field] ?? null, `seed ${seed} ${field}`).toEqual(value);
       for (const id of ids.filter((other) => other !== target)) expect(sourceOf(after, id), `seed ${seed} ${id}`).toBe(sourceOf(text, id));
       const blockStart = text.indexOf('```yaml');
       expect(after.slice(0, blockStart), `seed ${seed}`).toBe(text.slice(0, blockStart));

@@ -89,7 +89,8 @@ describe('setting ccx-owned fields in place', () => {
   it('replaces a | block value without swallowing the next row', () => {
     const text = '## Tasks\n\n```yaml\n- id: T-1\n  title: a\n  status: failed\n  error: |\n    multi\n    line\n- id: T-2\n  title: b\n  status: pending\n```\n';
     const after = setFields(text, 'T-1', { error: null, status: 'pending' });
-    expect(after).toBe('## Tasks\n\n```yaml\n- id: T-1\n  title: a\n  status: pending\n  error: null\n- id: T-2\n  title: b\n  status: pending\n```\n');
+    // A null takes ccx's field out of the row (SPEC 3: never a bookkeeping field whose value is null).
+    expect(after).toBe('## Tasks\n\n```yaml\n- id: T-1\n  title: a\n  status: pending\n- id: T-2\n  title: b\n  status: pending\n```\n');
   });
 
   it('keeps CRLF line endings and the UTF-8 BOM', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBoard } from '../../src/board/parse/parser.js';
 import { BoardStore } from '../../src/board/store/board-store.js';
-import { decide } from '../../src/daemon/reconcile/decide.js';
+import { decide, revertedFields } from '../../src/daemon/reconcile/decide.js';
 import { emptyFacts, type TaskFacts } from '../../src/daemon/journal/state.js';
 import { testdir } from '../helpers/testdir.js';
 
@@ -45,5 +45,14 @@ describe('per-row compare-and-swap of the daemon\'s writes', () => {
     expect(result.shown.get('T-1')).toEqual(running);
     const row = parseBoard(await readFile(store.paths.board, 'utf8')).rows[0];
     expect([row?.status, row?.attempts, row?.worktree, row?.branch, row?.notes]).toEqual(['running', 1, '/w/T-1', 'ccx/T-1', 'keep me']);
+  });
+
+  it('counts as reverted only the fields the row shows neither as wanted nor as last shown', () => {
+    const stale = parseBoard(board('  status: pending\n')).rows[0]!;
+    expect(revertedFields(stale, facts, running)).toEqual(['status', 'attempts', 'worktree', 'branch']);
+    // The end could not be written yet (an editor's lock): the row still shows what ccx last showed.
+    const lagging = parseBoard(board(shownRow)).rows[0]!;
+    const ended: TaskFacts = { ...facts, phase: 'finished', board: { status: 'merged', worktree: null, branch: null, commit: 'abc' } };
+    expect(revertedFields(lagging, ended, ended.board)).toEqual([]);
   });
 });

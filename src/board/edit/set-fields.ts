@@ -21,7 +21,11 @@ export function setFieldEdits(board: ParsedBoard, id: string, fields: OwnedField
     if (value === undefined) continue;
     if (!(CCX_OWNED_FIELDS as readonly string[]).includes(key)) throw new Error(`ccx does not write the person-owned field ${key}`);
     const pair = layout.pairs.find((candidate) => candidate.key === key);
-    if (pair === undefined) missing.push([key, value]);
+    // ccx never adds a bookkeeping field whose value is null: it leaves the key out, or takes its own out.
+    if (value === null) {
+      const edit = pair === undefined ? null : (removePair(board, layout, pair) ?? replaceValue(board, pair, value));
+      if (edit !== null) edits.push(edit);
+    } else if (pair === undefined) missing.push([key, value]);
     else {
       const edit = replaceValue(board, pair, value);
       if (edit !== null) edits.push(edit);
@@ -29,6 +33,25 @@ export function setFieldEdits(board: ParsedBoard, id: string, fields: OwnedField
   }
   if (missing.length > 0) edits.push(appendFields(board, layout, missing));
   return edits;
+}
+
+/**
+ * The edit that takes a pair out of its row: its whole line in a block row, `, key: value` in a
+ * flow row. Null (write the value instead) for the row's first pair, which carries the `- `.
+ */
+function removePair(board: ParsedBoard, layout: RowLayout, pair: PairLayout): TextEdit | null {
+  const index = layout.pairs.indexOf(pair);
+  const previous = layout.pairs[index - 1];
+  if (index <= 0 || previous === undefined) return null;
+  const valueEnd = pair.value?.end ?? pair.keyEnd;
+  if (layout.flow) return { start: previous.value?.end ?? previous.keyEnd, end: valueEnd, text: '' };
+  const lineStart = board.body.lastIndexOf('\n', pair.keyStart - 1) + 1;
+  // Only a pair alone on its lines goes whole; anything else sharing them stays.
+  if (board.body.slice(lineStart, pair.keyStart).trim() !== '') return null;
+  const end = board.body[valueEnd - 1] === '\n' ? valueEnd : lineEndAfter(board.body, valueEnd);
+  const rest = board.body.slice(valueEnd, end).trim();
+  if (rest !== '' && !rest.startsWith('#')) return null;
+  return { start: lineStart, end, text: '' };
 }
 
 function replaceValue(board: ParsedBoard, pair: PairLayout, value: OwnedValue): TextEdit | null {

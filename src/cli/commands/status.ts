@@ -46,6 +46,7 @@ Options:
     if (report.repos.length === 0) io.stdout(`No repository is set up under ${root}; run \`ccx init\` in one.\n`);
     for (const repo of report.repos) {
       io.stdout(`\n${repo.repo}  (${repo.state_dir})\n`);
+      if (repo.board_write_deferred !== undefined) io.stdout(`  ${repo.board_write_deferred.message}\n`);
       if (repo.paused_until !== null) io.stdout(`  agents paused by a usage limit until ${repo.paused_until}\n`);
       for (const task of repo.tasks) {
         const waiting = typeof task['waiting'] === 'string' && task['waiting'].startsWith('waiting: ') ? task['waiting'] : undefined;

@@ -99,6 +99,22 @@ function otherRun(row: TaskRow, facts: TaskFacts): string | null {
   return `${row.id} is now "${row.title}", not "${dispatched.title}" that its journal ran`;
 }
 
+/**
+ * The fields of a write-back that a stale buffer really reverted: the row shows neither what ccx
+ * wants nor what the board last showed. A field that still shows the last shown value only lags (a
+ * write that could not land yet), and is no revert.
+ */
+export function revertedFields(row: TaskRow, facts: TaskFacts, fields: OwnedFields): string[] {
+  const baseline = shownBaseline(facts);
+  return CCX_OWNED_FIELDS.filter((field) => {
+    const wanted = fields[field];
+    const shown = baseline[field];
+    if (wanted === undefined || shown === undefined) return false;
+    const now = shownValue(row, field);
+    return !sameValue(now, wanted) && !sameValue(now, shown);
+  });
+}
+
 /** Whether any field ccx intends differs from what the row shows. */
 export function differs(row: TaskRow, intended: OwnedFields): boolean {
   for (const field of CCX_OWNED_FIELDS) {

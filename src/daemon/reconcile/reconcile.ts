@@ -8,7 +8,7 @@ import { TaskWorker, type WorkerStart } from '../worker/task-worker.js';
 import { RETRY_LATER } from '../worker/transition.js';
 import { readBoardForDaemon } from './board-read.js';
 import { converge, archiveJournal } from './converge.js';
-import { decide, type Decision } from './decide.js';
+import { decide, revertedFields, type Decision } from './decide.js';
 import { dispatch } from './dispatch.js';
 import { ingestInboxForDaemon } from './inbox.js';
 import { cancelWithoutWorker, recover } from './recover.js';
@@ -132,15 +132,21 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
  */
 async function writeBackRows(runtime: RepoRuntime, ids: readonly string[]): Promise<void> {
   const facts = await runtime.journalledFacts();
+  // Decided on the text the write lands on, so only the last call for a row counts.
+  const reverted = new Map<string, string[]>();
   try {
     const result = await runtime.store.updateRows(ids, (row) => {
-      const decision = decide(row, facts.get(row.id) ?? emptyFacts(), runtime.workers.has(row.id));
+      const known = facts.get(row.id) ?? emptyFacts();
+      const decision = decide(row, known, runtime.workers.has(row.id));
+      reverted.set(row.id, decision.kind === 'write-back' ? revertedFields(row, known, decision.fields) : []);
       return decision.kind === 'write-back' ? decision.fields : null;
     });
     for (const [id, fields] of result.shown) {
       await appendJournal(journalPath(runtime.paths.runs, id), { type: 'board-shown', fields });
       runtime.clearUnwritten(id);
-      if (result.changed) runtime.audit.write('board.restored', { task: id, fields: Object.keys(fields) });
+      // Logged once, for a real revert only: a write that merely landed late restores nothing.
+      const restored = reverted.get(id) ?? [];
+      if (result.changed && restored.length > 0) runtime.audit.write('board.restored', { task: id, fields: restored });
     }
     for (const id of ids) if (!result.shown.has(id)) runtime.clearUnwritten(id);
     if (result.changed) runtime.services.log.info({ repo: runtime.config.repo, tasks: [...result.shown.keys()] }, 'wrote back fields the board lagged behind the journal');

@@ -2,6 +2,7 @@ import { createAgent, type AgentAdapter, type AgentConfig as AdapterConfig } fro
 import { openAuditLog, type AuditLog } from '../../audit/index.js';
 import type { ParsedBoard } from '../../board/parse/board.js';
 import { BoardStore } from '../../board/store/board-store.js';
+import { editorLockExists } from '../../board/store/read.js';
 import { loadConfig, type AgentConfig, type RepoConfig } from '../../config/config-file.js';
 import { inboxPaths, statePaths, type StatePaths } from '../../config/paths.js';
 import { openRepo } from '../../git/repo.js';
@@ -65,6 +66,8 @@ export class RepoRuntime implements WorkerHost {
   /** One-off things ccx did that a person should know (a reused id's old journal archived), by task. */
   readonly runNotices = new Map<string, string>();
   private unwrittenTimer: NodeJS.Timeout | undefined;
+  /** When an editor's lock first held a board write back (null: none does). */
+  private editorHold: number | null = null;
   readonly dirty = new Set<Dirty>(['board', 'config', 'ladder', 'inbox']);
   private adapters: { implementer: AgentAdapter; reviewer: AgentAdapter } | null = null;
   /** SPEC 16: made from config.yaml's `runners:` at open (a change to it takes a daemon restart). */
@@ -209,6 +212,7 @@ export class RepoRuntime implements WorkerHost {
     const known = this.unwritten.get(id);
     this.unwritten.set(id, { code, reason, since: known?.since ?? Date.now() });
     if (known === undefined) this.audit.write('merge.waiting', { task: id, branch: this.config.integration, reason: `board-busy: ${reason}` });
+    if (code === 'BOARD_BUSY') void editorLockExists(this.paths.board).then((held) => (this.editorHold = held && this.unwritten.size > 0 ? (this.editorHold ?? Date.now()) : this.editorHold));
     this.unwrittenTimer ??= setTimeout(() => {
       this.unwrittenTimer = undefined;
       this.request('board');
@@ -221,6 +225,7 @@ export class RepoRuntime implements WorkerHost {
     this.unwritten.delete(id);
     this.audit.write('merge.resumed', { task: id, branch: this.config.integration, reason: 'board-busy', waited_ms: Date.now() - known.since });
     if (this.unwritten.size === 0) {
+      this.editorHold = null;
       clearTimeout(this.unwrittenTimer);
       this.unwrittenTimer = undefined;
     }
@@ -267,6 +272,7 @@ export class RepoRuntime implements WorkerHost {
       stateDir: this.paths.stateDir,
       integration: this.config.integration,
       board: { valid: this.latest.valid, problems: this.latest.problems },
+      boardWriteDeferred: this.editorHold === null ? null : { since: new Date(this.editorHold).toISOString() },
       configProblem: [this.configProblem, this.ladderProblem === null ? null : `model-ladder.json: ${this.ladderProblem}`, this.latest.note].filter((note) => note !== null).join('; ') || null,
       running: [...this.workers.values()].map((worker) => ({ ...worker.status })),
       queue: this.queue,

@@ -1,5 +1,6 @@
 import { describeCounts } from '../verdict/filter.js';
 import type { Finding } from '../types.js';
+import { nextStep, whereLines } from './next-step.js';
 import type { AttemptSummary } from './summary.js';
 
 /** Findings listed in a handoff section before the rest are counted. */
@@ -28,15 +29,9 @@ export function renderHandoff(summary: AttemptSummary): string {
   lines.push('', '## Unresolved findings', '', ...findingLines(summary.unresolved, 'None.'));
   lines.push('', `## Skipped findings (under min_severity ${task.minSeverity} or min_confidence ${task.minConfidence})`, '', ...findingLines(summary.skipped, 'None.'));
   lines.push('', "## The reviewer's next steps", '', ...(summary.nextSteps.length === 0 ? ['None given.'] : summary.nextSteps.map((step) => `- ${oneLine(step)}`)));
-  lines.push(
-    '',
-    '## Where the work is',
-    '',
-    `- Worktree: ${summary.worktree} (branch ${summary.branch}, head ${summary.head.slice(0, 12)}, base ${summary.base.slice(0, 12)})`,
-    `- Inspect: git -C ${summary.worktree} log --oneline ${summary.base.slice(0, 12)}..HEAD; git -C ${summary.worktree} diff ${summary.base.slice(0, 12)} HEAD`,
-    `- Prompts, outputs, verdicts and test logs: ${summary.runDir}`,
-  );
+  lines.push('', '## Where the work is', '', ...whereLines(summary));
   for (const ref of summary.savedRefs) lines.push(`- Leftovers of an interrupted turn: ${ref} (git show --stat ${ref})`);
+  lines.push('', nextStep(summary));
   return `${lines.join('\n')}\n`;
 }
 

@@ -38,6 +38,11 @@ describe('the board and the inbox while tasks run', () => {
     await waitFor('T-1 to merge', async () => (await target.row('T-1'))?.status === 'merged', 30_000, daemon);
     const dispatched = (await target.auditEvents()).filter((event) => event['event'] === 'task.dispatched');
     expect(dispatched).toHaveLength(1);
+    // The revert is logged once, with the fields it took back; the end's own write restores nothing.
+    const restored = (await target.auditEvents()).filter((event) => event['event'] === 'board.restored');
+    expect(restored.map((event) => [event['task'], event['fields']])).toEqual([['T-1', ['status', 'attempts', 'worktree', 'branch', 'worker_pid', 'started_at']]]);
+    // A finished row carries no bookkeeping field whose value is null.
+    expect(await readFile(target.paths.board, 'utf8')).not.toMatch(/^\s*(worktree|branch|worker_pid|error):/m);
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited()).toBe(0);
   });

@@ -8,7 +8,7 @@ import { parseClaudeResetTime } from '../../src/agents/claude/reset-time.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { liveProcesses } from '../helpers/processes.js';
 import { testdir } from '../helpers/testdir.js';
-import { CLAUDE, claudeEnv, isolatedHome } from './clis.js';
+import { CLAUDES, claudeEnv, cliTitle, isolatedHome } from './clis.js';
 import { startMockModel } from './mock-server/server.js';
 import type { MockModel } from './mock-server/server.js';
 
@@ -19,7 +19,9 @@ const VERDICT_SCHEMA = {
   additionalProperties: false,
 };
 
-describe.skipIf(CLAUDE === undefined)(`claude ${CLAUDE?.version ?? '(not installed: npm run conformance:install)'} against a mock model`, () => {
+// Once per installed release (pinned and latest): the same expectations, so a release that behaves
+// otherwise fails under a name that gives its version.
+for (const CLAUDE of CLAUDES.length > 0 ? CLAUDES : [undefined]) describe.skipIf(CLAUDE === undefined)(`${cliTitle('claude', CLAUDE)} against a mock model`, () => {
   let mock: MockModel;
   let home: Awaited<ReturnType<typeof isolatedHome>>;
   beforeAll(async () => {
@@ -33,7 +35,7 @@ describe.skipIf(CLAUDE === undefined)(`claude ${CLAUDE?.version ?? '(not install
 
   async function turn(marker: string, overrides: Partial<TurnRequest> & { auth?: 'api-key' | 'oauth' | 'none'; config?: Partial<ClaudeAgentConfig> } = {}) {
     const { auth = 'api-key', config, ...request } = overrides;
-    const agent = createAgent({ type: 'claude', bin: CLAUDE?.bin ?? 'claude', killGraceMs: 1_000, baseEnv: claudeEnv(home.home, mock.url, auth), ...config });
+    const agent = createAgent({ type: 'claude', bin: CLAUDE?.bin ?? 'claude', killGraceMs: 1_000, baseEnv: claudeEnv(home.home, mock.url, auth, CLAUDE?.path), ...config });
     let pgid = 0;
     const outcome = await agent.runTurn({
       role: 'implementer',
@@ -85,7 +87,8 @@ describe.skipIf(CLAUDE === undefined)(`claude ${CLAUDE?.version ?? '(not install
     const { outcome } = await turn('marker-limit', { auth: 'oauth' });
     expect(outcome.kind).toBe('usage-limit');
     expect(outcome.resetAt?.getTime()).toBe(reset * 1000);
-    expect(outcome.text).toMatch(/You've hit your session limit · resets \d{1,2}(:\d\d)?[ap]m \(UTC\)/);
+    // 2.1.197 says "session limit", 2.1.332 "5-hour limit": ccx reads only the reset time after it.
+    expect(outcome.text).toMatch(/You've hit your (session|5-hour) limit · resets \d{1,2}(:\d\d)?[ap]m \(UTC\)/);
     // The text alone (older versions stream no rate_limit_event) gives the same minute.
     expect(parseClaudeResetTime(outcome.text, new Date())?.getTime()).toBe(reset * 1000);
   });

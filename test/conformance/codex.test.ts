@@ -6,20 +6,22 @@ import type { TurnRequest } from '../../src/agents/index.js';
 import { gitdir } from '../helpers/gitdir.js';
 import { liveProcesses } from '../helpers/processes.js';
 import { testdir } from '../helpers/testdir.js';
-import { CODEX, codexEnv, isolatedHome } from './clis.js';
+import { CODEXES, cliTitle, codexEnv, isolatedHome } from './clis.js';
 import { startMockModel } from './mock-server/server.js';
 import type { MockModel } from './mock-server/server.js';
 import { VERDICT_SCHEMA } from '../../src/loop/verdict/schema.js';
 
 
-describe.skipIf(CODEX === undefined)(`codex ${CODEX?.version ?? '(not installed: npm run conformance:install)'} against a mock model`, () => {
+// Once per installed release (pinned and latest): the same expectations, so a release that behaves
+// otherwise fails under a name that gives its version.
+for (const CODEX of CODEXES.length > 0 ? CODEXES : [undefined]) describe.skipIf(CODEX === undefined)(`${cliTitle('codex', CODEX)} against a mock model`, () => {
   let mock: MockModel;
   let home: Awaited<ReturnType<typeof isolatedHome>>;
   let env: Record<string, string>;
   beforeAll(async () => {
     mock = await startMockModel();
     home = await isolatedHome();
-    env = await codexEnv(home.home, mock.openAiUrl);
+    env = await codexEnv(home.home, mock.openAiUrl, true, CODEX?.path);
   });
   afterAll(async () => {
     await mock.close();

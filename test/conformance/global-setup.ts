@@ -1,11 +1,9 @@
-import { CLAUDE, CODEX, INSTALL_COMMAND, PINNED, conformanceDir } from './clis.js';
+import { CLAUDES, CODEXES, NOT_INSTALLED, conformanceDir } from './clis.js';
 
-/** Says once, for the whole run, whether the real-CLI conformance suite runs or is skipped. */
+/** Says once, for the whole run, which real CLIs (pinned and latest releases) the conformance suite runs against, and why any is skipped. */
 export default function setup(): void {
-  const missing = [CLAUDE === undefined ? `claude ${PINNED.claude}` : undefined, CODEX === undefined ? `codex ${PINNED.codex}` : undefined].filter(Boolean);
-  if (missing.length > 0) {
-    process.stdout.write(`\n[conformance] skipped for ${missing.join(' and ')}: not installed (at that version) in ${conformanceDir()}. Run \`${INSTALL_COMMAND}\` to install the pinned CLIs there (about 550 MB, outside the project).\n\n`);
-  } else {
-    process.stdout.write(`\n[conformance] running against claude ${CLAUDE?.version ?? ''} and codex ${CODEX?.version ?? ''} from ${conformanceDir()}\n\n`);
-  }
+  const running = [...CLAUDES.map((cli) => `claude ${cli.version} (${cli.release})`), ...CODEXES.map((cli) => `codex ${cli.version} (${cli.release})`)];
+  if (running.length > 0) process.stdout.write(`\n[conformance] running against ${running.join(', ')} from ${conformanceDir()}\n`);
+  for (const reason of NOT_INSTALLED) process.stdout.write(`[conformance] skipped: ${reason} (each release is about 550 MB, kept outside the project).\n`);
+  process.stdout.write('\n');
 }

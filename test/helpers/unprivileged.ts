@@ -10,7 +10,8 @@ const execFileAsync = promisify(execFile);
 
 /** nobody/nogroup: a user who owns nothing of the test's. */
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] as const;
-const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
+/** The checkout's root, without a trailing slash (resolvePackage walks up to it). */
+const CHECKOUT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
 export type UnprivilegedCli = { ok: true; argv: string[]; cleanup: () => Promise<void> } | { ok: false; reason: string };
 

@@ -7,7 +7,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -31,6 +31,7 @@ export async function run() {
   const root = await realpath(await mkdtemp(join(tmpdir(), 'ccx-bench-ui-')));
   const env = { ...process.env, ...GIT_ENV, CCX_DATA_HOME: join(root, 'data'), XDG_DATA_HOME: '', CCX_LOG_LEVEL: 'warn' };
   let server;
+  const loadStart = loadavg()[0];
   try {
     const repo = join(root, 'repo');
     await execFileAsync('git', ['init', '--quiet', '--initial-branch=main', repo], { env });
@@ -81,6 +82,8 @@ export async function run() {
     const exitCode = await server.stop();
     return {
       targets: TARGETS,
+      // Every figure here is CPU-bound: on a busy machine they scale with the load.
+      load_average_1m: { at_start: round(loadStart, 1), at_end: round(loadavg()[0], 1) },
       append_to_client: { appends: APPENDS, p50_ms: round(median(latencies)), p95_ms: round(sorted[Math.ceil(sorted.length * 0.95) - 1]), max_ms: round(sorted.at(-1)) },
       replay: { events: replayedCount, median_ms: round(median(replays)), max_ms: round(Math.max(...replays)), runs: REPLAY_RUNS, rss_mb_after: round(peak.rss), peak_rss_mb: round(peak.peak) },
       idle: {

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { runGit } from '../helpers/gitdir.js';
 import { call, uiFixture } from './fixture.js';
 
 describe('ccx ui API', () => {
@@ -89,5 +90,20 @@ describe('ccx ui API', () => {
     expect(cancel.json().row.status).toBe('cancelled');
     const again = await call(fixture, 'POST', `/api/repos/${fixture.key}/tasks/T-1/retry`, {});
     expect(again.json().row.status).toBe('pending');
+  });
+
+  it('the diff of a task: its branch against where it left the integration branch', async () => {
+    const fixture = await uiFixture({ rows: [{ title: 'Branch work' }] });
+    await runGit(fixture.repo, ['checkout', '--quiet', '-b', 'ccx/T-1']);
+    await writeFile(join(fixture.repo, 'new.txt'), 'made on the branch\n');
+    await runGit(fixture.repo, ['add', 'new.txt']);
+    await runGit(fixture.repo, ['commit', '--quiet', '-m', 'turn']);
+    await runGit(fixture.repo, ['checkout', '--quiet', 'main']);
+    await writeFile(join(fixture.repo, 'README.md'), '# moved on\n');
+    await runGit(fixture.repo, ['commit', '--quiet', '-am', 'main moves on']);
+    const detail = (await call(fixture, 'GET', `/api/repos/${fixture.key}/tasks/T-1`)).json();
+    expect(detail.diff).toMatchObject({ kind: 'branch', from: 'main', to: 'ccx/T-1', truncated: false });
+    expect(detail.diff.text).toContain('+made on the branch');
+    expect(detail.diff.text).not.toContain('moved on');
   });
 });

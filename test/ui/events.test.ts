@@ -2,7 +2,7 @@ import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { uiFixture, type UiFixture } from './fixture.js';
+import { call, uiFixture, type UiFixture } from './fixture.js';
 import { SseClient } from './sse-client.js';
 
 function line(n: number, task = 'T-1'): string {
@@ -71,6 +71,17 @@ describe('GET /api/events', () => {
     await resumed.until((events) => events.some((event) => event.event === 'replayed'));
     expect(resumed.messages().map((event) => numberOf(event.data))).toEqual([3]);
     resumed.close();
+  });
+
+  it('a change of the board is a state event, so the page can fetch /api/state again', async () => {
+    const fixture = await uiFixture({ rows: [{ title: 'Draft', draft: true }] });
+    const client = await SseClient.open(fixture, `/api/events?repo=${fixture.key}`);
+    await client.until((events) => events.some((event) => event.event === 'replayed'));
+    const state = (await call(fixture, 'GET', '/api/state')).json();
+    await call(fixture, 'POST', `/api/repos/${fixture.key}/tasks/T-1/pending`, { body: { expect: state.repos[0].tasks[0].version } });
+    const [event] = await client.until((events) => events.some((candidate) => candidate.event === 'state')).then((events) => events.filter((candidate) => candidate.event === 'state'));
+    expect(JSON.parse(event?.data ?? '')).toEqual({ key: fixture.key });
+    client.close();
   });
 
   it('a truncated log is a reset event, then its lines from the start', async () => {

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { collectStatus } from '../../status/report.js';
+import { dashboardDaemon } from './daemon-state.js';
 import { rowVersion } from './row-version.js';
 import type { UiRepos } from './repos.js';
 
@@ -14,7 +15,7 @@ export interface UiInfo {
  * for the `expect` of a row action.
  */
 export async function uiState(repos: UiRepos, info: UiInfo): Promise<Record<string, unknown>> {
-  const report = await collectStatus(repos.dataRoot);
+  const report = await collectStatus(repos.dataRoot, await dashboardDaemon(repos.dataRoot));
   const withKeys = await Promise.all(report.repos.map(async (repo) => {
     const key = basename(repo.state_dir);
     const read = await (await repos.get(key).catch(() => null))?.store.read();

@@ -3,10 +3,10 @@ import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { inboxPaths } from '../../config/paths.js';
-import { runningDaemon } from '../../daemon/lock/daemon-lock.js';
 import { ensureDirNoFollow, writeFileNoFollow } from '../../fs/no-follow.js';
 import { readSubmission } from '../../inbox/submission.js';
 import { ApiError } from '../server/api-error.js';
+import { dashboardDaemon } from './daemon-state.js';
 import type { UiRepo } from './repos.js';
 
 /** The JSON fields of a submission: the inbox's front matter keys, `body` (the brief) aside. */
@@ -39,7 +39,7 @@ export async function submitTask(repo: UiRepo, input: unknown, maxQueueDepth: nu
   const temp = join(inbox.inbox, `.${file}.tmp`);
   await writeFileNoFollow(repo.config.repo, temp, text);
   await rename(temp, join(inbox.inbox, file));
-  if ((await runningDaemon(dataRoot)) === null) return { status: 202, body: { file, message: `written to ${inbox.inbox}; no daemon runs, so it is ingested when one starts (or run \`ccx inbox\`).` } };
+  if ((await dashboardDaemon(dataRoot)) === null) return { status: 202, body: { file, message: `written to ${inbox.inbox}; no daemon runs, so it is ingested when one starts (or run \`ccx inbox\`).` } };
   return waitForIngest(inbox, file);
 }
 

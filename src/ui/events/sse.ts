@@ -7,6 +7,7 @@ import { SECURITY_HEADERS } from '../server/respond.js';
 import type { UiRepos } from '../api/repos.js';
 import { DEFAULT_HISTORY, MAX_HISTORY, catchUp, type LogSource, type SourcedEvent } from './catch-up.js';
 import { formatCursor, parseCursor, type EventCursor } from './cursor.js';
+import { watchStateFiles } from './state-watch.js';
 
 /** A comment line this often keeps proxies and browsers from closing a quiet stream. */
 export const PING_MS = 15_000;
@@ -33,13 +34,16 @@ export interface EventStreamOptions {
  * whose id is the cursor after it (see cursor.ts). A resume (Last-Event-ID header or lastEventId)
  * sends every line after the one it names; a new client the newest `history` lines; then a
  * `replayed` event (`{"count"}`), then lines as the daemon appends them. A log that was truncated
- * or replaced sends `reset` (`{"key", "reason"}`) and starts again from its first line.
+ * or replaced sends `reset` (`{"key", "reason"}`) and starts again from its first line. A change of
+ * a repository's board or status sends `state` (`{"key"}`): time to GET /api/state again.
  */
 export async function streamEvents(req: IncomingMessage, res: ServerResponse, url: URL, repos: UiRepos, options: EventStreamOptions): Promise<void> {
   const repoKey = url.searchParams.get('repo');
-  const sources: LogSource[] = repoKey === null
-    ? await Promise.all((await repos.keys()).map(async (key) => ({ key, audit: (await repos.get(key)).paths.audit })))
-    : [{ key: repoKey, audit: (await repos.get(repoKey)).paths.audit }];
+  const keys = repoKey === null ? await repos.keys() : [repoKey];
+  const sources: Array<LogSource & { dir: string }> = await Promise.all(keys.map(async (key) => {
+    const { paths } = await repos.get(key);
+    return { key, audit: paths.audit, dir: paths.stateDir };
+  }));
   const history = historyOf(url.searchParams.get('history'));
   const task = url.searchParams.get('task') ?? undefined;
   if (task !== undefined && !isTaskId(task)) throw new ApiError(400, 'BAD_QUERY', `task=${JSON.stringify(task)} is not a task id such as T-7.`);
@@ -72,6 +76,7 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
   // One write for the whole replay: 10,000 events cost one syscall, not 10,000.
   write(`retry: 2000\n\n${caught.events.map(frame).join('')}event: replayed\ndata: ${JSON.stringify({ count: caught.events.length })}\n\n`);
   const ping = setInterval(() => write(': ping\n\n'), options.pingMs ?? PING_MS);
+  const unwatch = watchStateFiles(sources, (key) => write(`event: state\ndata: ${JSON.stringify({ key })}\n\n`));
   try {
     await Promise.all(sources.map((source) => followAuditLog(source.audit, {
       fromOffset: caught.ends.get(source.key) ?? 0,
@@ -87,6 +92,7 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
   } finally {
     stop();
     clearInterval(ping);
+    unwatch();
     options.signal.removeEventListener('abort', stop);
     res.end();
   }

@@ -95,7 +95,8 @@ export async function scanAuditHandle(handle: FileHandle, options: AuditReadOpti
     for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, from)) {
       const end = position - bytesRead + at + 1;
       if (overlong) skipped += 1;
-      else line(Buffer.concat([...pending, chunk.subarray(from, at)]), { offset, end });
+      // A line inside one chunk is read in place; only one that spans chunks is copied together.
+      else line(pending.length === 0 ? chunk.subarray(from, at) : Buffer.concat([...pending, chunk.subarray(from, at)]), { offset, end });
       pending = [];
       pendingBytes = 0;
       overlong = false;

@@ -106,4 +106,18 @@ describe('ccx ui API', () => {
     expect(detail.diff.text).toContain('+made on the branch');
     expect(detail.diff.text).not.toContain('moved on');
   });
+
+  it('the diff of a merged task: its squash commit', async () => {
+    const fixture = await uiFixture({ rows: [{ title: 'Landed' }] });
+    await writeFile(join(fixture.repo, 'landed.txt'), 'squashed in\n');
+    await runGit(fixture.repo, ['add', 'landed.txt']);
+    await runGit(fixture.repo, ['commit', '--quiet', '-m', 'T-1: Landed']);
+    const sha = (await runGit(fixture.repo, ['rev-parse', 'HEAD'])).trim();
+    const board = join(fixture.stateDir, 'BOARD.md');
+    await writeFile(board, (await readFile(board, 'utf8')).replace('status: pending', `status: merged\n  commit: ${sha}`));
+    const detail = (await call(fixture, 'GET', `/api/repos/${fixture.key}/tasks/T-1`)).json();
+    expect(detail.row).toMatchObject({ status: 'merged', commit: sha });
+    expect(detail.diff).toMatchObject({ kind: 'squash', to: sha });
+    expect(detail.diff.text).toContain('+squashed in');
+  });
 });

@@ -73,6 +73,8 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
   req.on('close', stop);
   res.on('close', stop);
   options.signal.addEventListener('abort', stop, { once: true });
+  // A client that left while its history was read has already closed: nothing would stop its followers.
+  if (req.socket.destroyed || res.destroyed || options.signal.aborted) stop();
   // One write for the whole replay: 10,000 events cost one syscall, not 10,000.
   write(`retry: 2000\n\n${caught.events.map(frame).join('')}event: replayed\ndata: ${JSON.stringify({ count: caught.events.length })}\n\n`);
   const ping = setInterval(() => write(': ping\n\n'), options.pingMs ?? PING_MS);

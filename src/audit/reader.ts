@@ -66,6 +66,8 @@ export async function scanAuditLog(path: string, options: AuditReadOptions, onRe
 export interface AuditLinePlace {
   offset: number;
   end: number;
+  /** The line as written (without its newline): what a stream can pass on without serialising the record again. */
+  text: string;
 }
 
 export type OnAuditRecord = (record: AuditRecord, place: AuditLinePlace) => void;
@@ -79,11 +81,12 @@ export async function scanAuditHandle(handle: FileHandle, options: AuditReadOpti
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overlong = false;
-  const line = (bytes: Buffer, place: AuditLinePlace) => {
-    const record = parseAuditLine(bytes.toString('utf8'));
+  const line = (bytes: Buffer, at: { offset: number; end: number }) => {
+    const text = bytes.toString('utf8');
+    const record = parseAuditLine(text);
     if (record === 'blank') return;
     if (record === null) skipped += 1;
-    else if (options.task === undefined || record.task === options.task) onRecord(record, place);
+    else if (options.task === undefined || record.task === options.task) onRecord(record, { ...at, text });
   };
   const buffer = Buffer.alloc(CHUNK_BYTES);
   for (;;) {

@@ -13,8 +13,12 @@ describe('ccx ui with a daemon running', () => {
     const server = await startUiServer({ dataRoot: target.env.CCX_DATA_HOME, port: 0, maxQueueDepth: 5, events: { pollMs: 50 } });
     onTestFinished(() => server.close());
     const fixture: UiFixture = { repo: target.repo, stateDir: target.paths.stateDir, key: basename(target.paths.stateDir), env: target.env, server, host: `127.0.0.1:${server.port}` };
-    const state = (await call(fixture, 'GET', '/api/state')).json();
+    const state = await waitFor('the daemon\'s status.json in /api/state', async () => {
+      const answer = (await call(fixture, 'GET', '/api/state')).json();
+      return answer.repos[0].live === null ? undefined : answer;
+    }, 30_000, daemon);
     expect(state.ui.daemon_running).toBe(true);
+    expect(state.repos[0].live.repo).toMatchObject({ running: [], queue: [] });
     const answer = await call(fixture, 'POST', `/api/repos/${fixture.key}/tasks`, { body: { title: 'From the page', body: 'Write it down.', status: 'draft' } });
     expect(answer.status, answer.text).toBe(201);
     expect(answer.json()).toMatchObject({ id: 'T-2' });

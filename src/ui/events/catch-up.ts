@@ -14,6 +14,8 @@ export interface SourcedEvent {
   key: string;
   offset: number;
   record: AuditRecord;
+  /** The record's line as written (valid JSON: it parsed). */
+  text: string;
 }
 
 export interface CatchUp {
@@ -39,7 +41,7 @@ export async function catchUp(sources: readonly LogSource[], cursor: Map<string,
     const kept: SourcedEvent[] = [];
     const scan = await scanAuditLog(source.audit, { sinceOffset: after ?? 0, ...(task === undefined ? {} : { task }) }, (record, place) => {
       if (after !== undefined && place.offset <= after) return;
-      kept.push({ key: source.key, offset: place.offset, record });
+      kept.push({ key: source.key, offset: place.offset, record, text: place.text.trim() });
       // Keeps memory bounded on a long log: only the newest `limit` can be sent.
       if (kept.length > limit * 2) skipped.set(source.key, (kept.splice(0, kept.length - limit)).at(-1)?.offset ?? 0);
     });

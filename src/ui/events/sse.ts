@@ -67,7 +67,9 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
   };
   const frame = (event: SourcedEvent) => {
     position.set(event.key, event.offset);
-    return `id: ${formatCursor(position, repoKey)}\ndata: ${JSON.stringify({ key: event.key, offset: event.offset, record: event.record })}\n\n`;
+    // The record's own line, spliced in as written (it parsed as JSON); one with a CR inside (a hand edit) is serialised again, as SSE would split it there.
+    const record = event.text.includes('\r') ? JSON.stringify(event.record) : event.text;
+    return `id: ${formatCursor(position, repoKey)}\ndata: {"key":${JSON.stringify(event.key)},"offset":${event.offset},"record":${record}}\n\n`;
   };
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   req.on('close', stop);
@@ -85,7 +87,7 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
       signal: closed.signal,
       ...(task === undefined ? {} : { task }),
       pollMs: options.pollMs ?? EVENTS_POLL_MS,
-      onRecord: (record, place) => write(frame({ key: source.key, offset: place.offset, record })),
+      onRecord: (record, place) => write(frame({ key: source.key, offset: place.offset, record, text: place.text.trim() })),
       onReset: (reason) => {
         position.delete(source.key);
         write(`event: reset\ndata: ${JSON.stringify({ key: source.key, reason })}\n\n`);

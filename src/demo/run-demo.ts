@@ -11,8 +11,8 @@ import { prepareDemo, type DemoSetup } from './prepare.js';
 export interface DemoOutput {
   print(text: string): void;
   color: boolean;
-  /** Runs once the demo's world is set up, before the daemon starts (`ccx demo --ui` starts the dashboard here). */
-  beforeDaemon?(setup: DemoSetup): Promise<void>;
+  /** Runs once the demo repository and STATE_DIR exist, before the daemon starts (`ccx demo --ui` starts the dashboard here). */
+  beforeStart?: (setup: DemoSetup) => Promise<void>;
 }
 
 export interface DemoSummary {
@@ -27,9 +27,9 @@ const QUEUE_LOOK_MS = 250;
 /** `ccx demo`: the main job, end to end, on the built-in example, with live progress. */
 export async function runDemo(baseEnv: CcxEnv, out: DemoOutput): Promise<DemoSummary> {
   const setup = await prepareDemo(baseEnv);
-  out.print(`Demo repository: ${setup.repo}\nSTATE_DIR:       ${setup.paths.stateDir}\n`);
-  await out.beforeDaemon?.(setup);
-  out.print('\nRunning the daemon until the board is idle…\n\n');
+  out.print(`Demo repository: ${setup.repo}\nSTATE_DIR:       ${setup.paths.stateDir}\n\n`);
+  await out.beforeStart?.(setup);
+  out.print('Running the daemon until the board is idle…\n\n');
   const daemon = new Daemon({ env: setup.env, once: true, onlyStateDir: setup.paths.stateDir, log: pino({ level: 'warn' }, pino.destination({ fd: 2, sync: true })) });
   const following = new AbortController();
   const printer = auditPrinter({ color: out.color });

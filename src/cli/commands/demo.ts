@@ -1,9 +1,13 @@
 import { readEnv } from '../../config/env.js';
+import { dataRoot } from '../../config/paths.js';
 import { runDemo } from '../../demo/run-demo.js';
-import { serveDemoUi } from '../../demo/serve-ui.js';
 import { colorEnabled } from '../../text/color.js';
 import type { UiServer } from '../../ui/index.js';
 import { booleanOption, type Command } from '../command.js';
+import { startDashboard, untilStopped } from '../dashboard.js';
+
+/** With --ui: how long the browser gets to load the page before the daemon starts (so it sees every task move). */
+const UI_HEAD_START_MS = 3_000;
 
 export const demo: Command = {
   usage: 'ccx demo [--ui]',
@@ -14,20 +18,23 @@ prints each task's status, review cycles and merge commit, and where the reposit
 are. It never touches your own repositories or data root. Exits 0 only when all five merged.
 
 Options:
-  --ui   also serve the dashboard (\`ccx ui\`) over the demo, print its address and open a browser
-         where there is a display; it keeps serving after the demo until Ctrl-C`,
+  --ui   also serve the dashboard (\`ccx ui\`) on the demo's data root, on a free port, and open it
+         in the browser; it keeps serving after the demo until Ctrl-C`,
   options: { ui: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
-    const env = readEnv(io.env);
-    const dashboard: { server: UiServer | null } = { server: null };
-    const withUi = booleanOption(values, 'ui');
-    const summary = await runDemo(env, {
+    let dashboard: UiServer | null = null;
+    const summary = await runDemo(readEnv(io.env), {
       print: io.stdout,
       color: colorEnabled(io.env, io.stdoutIsTTY),
-      ...(withUi ? { beforeDaemon: async (setup) => void (dashboard.server = await serveDemoUi(setup, env, io.stdout, true)) } : {}),
+      ...(booleanOption(values, 'ui') ? {
+        beforeStart: async (setup) => {
+          dashboard = await startDashboard(io, setup.env, dataRoot(setup.env), { port: 0, open: true });
+          await new Promise((resolve) => setTimeout(resolve, UI_HEAD_START_MS));
+        },
+      } : {}),
     }).catch(async (error: unknown) => {
-      await dashboard.server?.close();
+      await (dashboard as UiServer | null)?.close();
       throw error;
     });
     io.stdout('\nTask  Status   Exit            Cycles  Commit        Title\n');
@@ -36,25 +43,14 @@ Options:
     }
     io.stdout(`\nRepository: ${summary.setup.repo}   (git -C ${summary.setup.repo} log --oneline)\n`);
     io.stdout(`STATE_DIR:  ${summary.setup.paths.stateDir}   (BOARD.md, STATUS.md, audit.jsonl, runs/)\n`);
-    const code = summary.allMerged ? 0 : 1;
     if (summary.allMerged) io.stdout('\nAll five tasks merged.\n');
     else io.stderr('\nThe demo did not merge all five tasks: see STATUS.md and audit.jsonl in the STATE_DIR above.\n');
-    if (dashboard.server !== null) await serveUntilStopped(dashboard.server, io.stdout);
-    return code;
+    const served = dashboard as UiServer | null;
+    if (served !== null) {
+      io.stdout(`\nThe dashboard keeps serving at ${served.url} (Ctrl-C stops it).\n`);
+      await untilStopped();
+      await served.close();
+    }
+    return summary.allMerged ? 0 : 1;
   },
 };
-
-/** After the demo, the dashboard stays up to look around in, until Ctrl-C (or SIGTERM). */
-async function serveUntilStopped(dashboard: UiServer, print: (text: string) => void): Promise<void> {
-  print(`\nThe dashboard keeps serving at ${dashboard.url}\nPress Ctrl-C to stop it.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await dashboard.close();
-}

@@ -12,8 +12,14 @@ export function daemonLine(state) {
   const daemon = state.daemon ?? {};
   const paused = pausedAgents(state);
   const parts = [daemon.running ? `Daemon running (pid ${daemon.pid})` : 'Daemon not running: nothing is dispatched (start it with `ccx daemon`)'];
-  for (const pause of paused) parts.push(`${pause.agent ?? 'agents'} paused until ${time(pause.until)}`);
+  for (const pause of paused) parts.push(`${pause.agent ?? 'agents'} paused until ${until(pause.until)}`);
   return parts.join(' · ');
+}
+
+/** A time of day, with its date when that is not today (a monthly quota resets weeks away). */
+function until(iso) {
+  const date = new Date(iso);
+  return !Number.isNaN(date.getTime()) && date.toDateString() !== new Date().toDateString() ? date.toLocaleString() : time(iso);
 }
 
 function pausedAgents(state) {
@@ -21,7 +27,9 @@ function pausedAgents(state) {
   for (const pause of state.daemon?.paused ?? []) paused.push(pause);
   for (const repo of state.repos ?? []) {
     for (const pause of repo.paused ?? []) paused.push(pause);
-    if (repo.paused_until && (repo.paused ?? []).length === 0 && (state.daemon?.paused ?? []).length === 0) paused.push({ agent: 'agents', until: repo.paused_until });
+    // The daemon's status.json (while it runs) names each paused agent.
+    for (const pause of repo.live?.daemon?.paused ?? []) if (!paused.some((known) => known.agent === pause.agent && known.until === pause.until)) paused.push(pause);
+    if (repo.paused_until && paused.length === 0) paused.push({ agent: 'agents', until: repo.paused_until });
   }
   return paused;
 }
@@ -48,7 +56,9 @@ function repoSection(repo, turns, now) {
   const key = repoKey(repo);
   const tasks = repo.tasks ?? [];
   const running = tasks.filter((task) => task.status === 'running').map((task) => withLatestTurn(task, turns.get(`${key}/${task.id}`)));
-  const queue = tasks.filter((task) => task.status === 'pending').sort((a, b) => (PRIORITY_ORDER[a.priority] ?? 1) - (PRIORITY_ORDER[b.priority] ?? 1) || idNumber(a.id) - idNumber(b.id));
+  // The daemon's own dispatch order when it runs (status.json), else priority, then id number.
+  const order = new Map((repo.live?.repo?.queue ?? []).map((entry, index) => [entry.id, index]));
+  const queue = tasks.filter((task) => task.status === 'pending').sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity) || (PRIORITY_ORDER[a.priority] ?? 1) - (PRIORITY_ORDER[b.priority] ?? 1) || idNumber(a.id) - idNumber(b.id));
   const drafts = tasks.filter((task) => task.status === 'draft');
   const finished = tasks.filter((task) => FINISHED.has(task.status)).sort((a, b) => String(b.finished_at ?? '').localeCompare(String(a.finished_at ?? '')) || idNumber(b.id) - idNumber(a.id)).slice(0, RECENT);
   const problems = repo.board?.problems ?? [];

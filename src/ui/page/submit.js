@@ -52,7 +52,7 @@ export function submitForm(state, lastKey) {
       form.reset();
     } else if (answer.ok) {
       result.className = 'ok';
-      result.textContent = `Submitted as ${answer.body?.submission ?? answer.body?.name ?? 'an inbox file'}: the daemon takes it in when it runs (start it with \`ccx daemon\`).`;
+      result.textContent = typeof answer.body?.message === 'string' ? answer.body.message : `Submitted as ${answer.body?.file ?? 'an inbox file'}: the daemon takes it in when it runs (start it with \`ccx daemon\`).`;
       form.reset();
     } else {
       result.className = 'error';

@@ -67,7 +67,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`steering from the dashboard in a browser${HAVE_
     expect(errors).toEqual([]);
   });
 
-  it('works from the keyboard, in dark mode', async () => {
+  it('works from the keyboard, in dark mode, and says where a submission waits when no daemon runs', async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'Reached by Tab', status: 'draft' }] });
     const ui = await startUi(target.env, target.repo);
     const { page } = await openPage({ colorScheme: 'dark' });
@@ -82,5 +82,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`steering from the dashboard in a browser${HAVE_
     await page.waitForSelector('form.submit');
     await page.focus('form.submit input[name="title"]');
     expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    // Enter submits; with no daemon running the submission waits in the inbox (202), and the page says so.
+    await page.keyboard.type('Typed, not clicked');
+    await page.keyboard.press('Enter');
+    const said = await page.locator('#submit-result.ok').textContent();
+    expect(said).not.toBe('');
+    expect(said).not.toMatch(/Rejected|Not submitted/);
   });
 });

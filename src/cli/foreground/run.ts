@@ -1,6 +1,7 @@
 import { readEnv } from '../../config/env.js';
 import { runAttempt, sleepUntil, type AttemptInput } from '../../loop/index.js';
 import type { CliIO } from '../command.js';
+import { foregroundAsker } from './ask-terminal.js';
 import { landTask, type Landing } from './land.js';
 import type { ForegroundOptions } from './options.js';
 import { progressPrinter } from './progress.js';
@@ -34,6 +35,7 @@ export async function runForeground(io: CliIO, options: ForegroundOptions): Prom
       repo: setup.context.repo, worktree: worktree.path, base: worktree.head, task, brief: setup.brief, direction: setup.direction, testCommand,
       agents: setup.agents, rung: setup.rung, runDir: setup.runDir, stateDir: setup.context.paths.stateDir,
       turnTimeoutMs: readEnv(io.env).turnTimeoutMs, signal: controller.signal,
+      asker: foregroundAsker({ config: config?.ask, stateDir: setup.context.paths.stateDir, say, terminal: process.stdin.isTTY }),
       hooks: {
         onEvent: progressPrinter(say, testCommand),
         onCheckpoint: async () => undefined, // a foreground run is not resumed: Ctrl-C ends it, the branch stays

@@ -34,5 +34,7 @@ export function codexAskArgs(ask: TurnAsk): string[] {
     '-c', `mcp_servers.${ASK_MCP_SERVER}.args=[${args.map((arg) => JSON.stringify(arg)).join(',')}]`,
     '-c', `mcp_servers.${ASK_MCP_SERVER}.tool_timeout_sec=${toolTimeoutSeconds(ask)}`,
     '-c', `mcp_servers.${ASK_MCP_SERVER}.startup_timeout_sec=30`,
+    // exec runs with approval policy never: without this the call is refused ("requires approval").
+    '-c', `mcp_servers.${ASK_MCP_SERVER}.default_tools_approval_mode="approve"`,
   ];
 }

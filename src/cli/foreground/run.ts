@@ -2,6 +2,7 @@ import { readEnv } from '../../config/env.js';
 import { DEFAULT_KILL_GRACE_MS } from '../../agents/index.js';
 import { runAttempt, sleepUntil, type AttemptInput } from '../../loop/index.js';
 import type { CliIO } from '../command.js';
+import { foregroundAsker } from './ask-terminal.js';
 import { landTask, type Landing } from './land.js';
 import type { ForegroundOptions } from './options.js';
 import { progressPrinter } from './progress.js';
@@ -43,6 +44,7 @@ export async function runForeground(io: CliIO, options: ForegroundOptions): Prom
       repo: setup.context.repo, worktree: worktree.path, base: worktree.head, task, brief: setup.brief, direction: setup.direction, testCommand,
       agents: setup.agents, rung: setup.rung, runDir: setup.runDir, stateDir: setup.context.paths.stateDir,
       turnTimeoutMs: readEnv(io.env).turnTimeoutMs, signal: controller.signal,
+      asker: foregroundAsker({ config: config?.ask, stateDir: setup.context.paths.stateDir, say, terminal: process.stdin.isTTY }),
       hooks: {
         onEvent: (event) => {
           printProgress(event);

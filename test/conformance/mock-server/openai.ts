@@ -21,7 +21,8 @@ export function writeOpenAi(response: ServerResponse, step: MockStep, callNumber
 
 function outputItem(step: MockStep, callNumber: number): Json {
   if ('tool' in step) {
-    return { type: 'function_call', id: `fc_mock_${callNumber}`, call_id: `call_mock_${callNumber}`, name: step.tool.name, arguments: JSON.stringify(step.tool.input) };
+    const namespace = step.tool.namespace === undefined ? {} : { namespace: step.tool.namespace };
+    return { type: 'function_call', id: `fc_mock_${callNumber}`, call_id: `call_mock_${callNumber}`, name: step.tool.name, ...namespace, arguments: JSON.stringify(step.tool.input) };
   }
   if ('patch' in step) {
     return { type: 'custom_tool_call', id: `ctc_mock_${callNumber}`, call_id: `call_mock_${callNumber}`, name: 'apply_patch', input: step.patch };

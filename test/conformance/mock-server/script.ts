@@ -6,8 +6,8 @@
 export type MockStep =
   /** A plain assistant text. */
   | { text: string }
-  /** A tool call: claude tool_use (Write, Edit, Bash, …), codex function_call (exec_command, …). */
-  | { tool: { name: string; input: Record<string, unknown> } }
+  /** A tool call: claude tool_use (Write, Edit, Bash, mcp__ccx__ask_person, …), codex function_call (exec_command, …; an MCP tool with its `namespace`). */
+  | { tool: { name: string; input: Record<string, unknown>; namespace?: string } }
   /** codex's freeform apply_patch tool. */
   | { patch: string }
   /** A JSON answer: claude's StructuredOutput tool when offered, else the JSON as text. */

@@ -61,8 +61,16 @@ describe('the daemon notifies', () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'later', status: 'draft' }], env: { CCX_LOG_LEVEL: 'info' } });
     const daemon = startDaemon(target);
     await waitFor('the daemon to start', async () => (await target.auditEvents()).some((event) => event['event'] === 'daemon.started'), 30_000, daemon);
-    await writeFile(join(target.env.CCX_DATA_HOME, 'notify.yaml'), `- {type: webhook, url: "${recorder.origin}/ok", format: json, events: [merged]}\n`);
-    await waitFor('notify.yaml to be read', () => daemon.output().includes('"sinks":["webhook json"]'), 30_000, daemon);
+    // The data root's watch has no ready signal: save again (as a person would) until the daemon says it read the file.
+    let savedAt = 0;
+    await waitFor('notify.yaml to be read', async () => {
+      if (daemon.output().includes('"sinks":["webhook json"]')) return true;
+      if (Date.now() - savedAt > 1_000) {
+        savedAt = Date.now();
+        await writeFile(join(target.env.CCX_DATA_HOME, 'notify.yaml'), `- {type: webhook, url: "${recorder.origin}/ok", format: json, events: [merged]}\n`);
+      }
+      return false;
+    }, 30_000, daemon);
     await writeFile(target.paths.board, (await readFile(target.paths.board, 'utf8')).replace('status: draft', 'status: pending'));
     const [request] = await recorder.received(1);
     expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ event: 'merged', task: 'T-1' });

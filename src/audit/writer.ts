@@ -59,20 +59,21 @@ export function openAuditLog(path: string, options: AuditLogOptions): AuditLog {
     write(event, fields) {
       if (!isAuditEventName(event)) throw new CcxError('AUDIT_FAILED', `${JSON.stringify(event)} is not an audit event.`);
       if (closed) return fail(new Error('the audit log was closed'));
+      const record = buildRecord(event, fields, options.repo);
       try {
         if (replaced(path, sink.fd)) {
           const previous = sink;
           sink = openSink(path, fail);
           previous.destination.destroy();
         }
-        const record = buildRecord(event, fields, options.repo);
         sink.logger.info(record);
         crashPoint(`audit:${event}:after`);
         failing = false;
-        tell(listeners, { time: new Date().toISOString(), ...record, event });
       } catch (error) {
         fail(error);
       }
+      // Told even when the line could not be written (a full disk): a person should still hear of it.
+      tell(listeners, { time: new Date().toISOString(), ...record, event });
     },
     listen(listener) {
       listeners.add(listener);

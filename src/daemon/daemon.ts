@@ -208,6 +208,7 @@ export class Daemon {
       return;
     }
     this.services.notify.setGlobalSinks(loaded.sinks);
+    this.services.log.info({ sinks: loaded.sinks.map((sink) => sink.name) }, `${NOTIFY_FILE} read`);
   }
 
   /** One open per STATE_DIR, however many events about its config.yaml arrive while it loads. */

@@ -1,7 +1,7 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startDaemon, world } from '../helpers/daemon.js';
+import { startDaemon, waitFor, world } from '../helpers/daemon.js';
 import { webhookServer } from './webhook-server.js';
 
 describe('the daemon notifies', () => {
@@ -55,4 +55,26 @@ describe('the daemon notifies', () => {
       expect((await target.auditEvents()).filter((event) => event['event'] === 'daemon.failed').map((event) => event['reason'])).toEqual(['CCX_FAIL_AT made ccx fail at daemon:start (a test hook)']);
     });
   }
+
+  it('takes a notify.yaml saved in the data root while it runs', { timeout: 90_000 }, async () => {
+    const recorder = await webhookServer();
+    const target = await world({ tasks: [{ id: 'T-1', title: 'later', status: 'draft' }], env: { CCX_LOG_LEVEL: 'info' } });
+    const daemon = startDaemon(target);
+    await waitFor('the daemon to start', async () => (await target.auditEvents()).some((event) => event['event'] === 'daemon.started'), 30_000, daemon);
+    // The data root's watch has no ready signal: save again (as a person would) until the daemon says it read the file.
+    let savedAt = 0;
+    await waitFor('notify.yaml to be read', async () => {
+      if (daemon.output().includes('"sinks":["webhook json"]')) return true;
+      if (Date.now() - savedAt > 1_000) {
+        savedAt = Date.now();
+        await writeFile(join(target.env.CCX_DATA_HOME, 'notify.yaml'), `- {type: webhook, url: "${recorder.origin}/ok", format: json, events: [merged]}\n`);
+      }
+      return false;
+    }, 30_000, daemon);
+    await writeFile(target.paths.board, (await readFile(target.paths.board, 'utf8')).replace('status: draft', 'status: pending'));
+    const [request] = await recorder.received(1);
+    expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ event: 'merged', task: 'T-1' });
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited(30_000)).toBe(0);
+  });
 });

@@ -71,15 +71,14 @@ function reachable(port: number): Promise<boolean> {
 }
 
 /**
- * A bare repository as the shared remote (`shared`, so the repository key stays the one `ccx init`
- * made) and `runners:` in config.yaml.
+ * A bare repository as the shared remote and `runners:` in config.yaml.
  */
 export async function withRunners(target: World, nats: NatsServer, extra: string[] = []): Promise<string> {
   const remote = join(await makeTempDir('ccx-remote-'), 'remote.git');
   onTestFinished(() => removeDir(join(remote, '..')));
   await runGit(target.repo, ['clone', '--quiet', '--bare', target.repo, remote]);
-  await runGit(target.repo, ['remote', 'add', 'shared', remote]);
-  await appendFile(target.paths.config, ['runners:', `  nats: {servers: [${JSON.stringify(nats.url)}]}`, '  remote: shared', '  local_slots: 0', ...extra, ''].join('\n'));
+  // Named by path, not as a remote of the checkout: adding a remote would change the repository's key.
+  await appendFile(target.paths.config, ['runners:', `  nats: {servers: [${JSON.stringify(nats.url)}]}`, `  remote: ${JSON.stringify(remote)}`, '  local_slots: 0', ...extra, ''].join('\n'));
   return remote;
 }
 

@@ -22,6 +22,8 @@ export interface StatusReport {
     tasks: Array<Record<string, unknown>>;
     /** Rows that show running with no ccx run (another tool's), when the daemon runs and there are any. */
     foreign?: Array<{ id: string; reason: string }>;
+    /** SPEC 16: runners and their slots and last heartbeat, when the daemon runs with `runners:`. */
+    runners?: Array<{ name: string; host: string; slots: number; busy: number; labels: string[]; last_heartbeat: string; lost: boolean }>;
   }>;
 }
 
@@ -47,6 +49,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
     state_dir: stateDir,
     board: { valid: board?.valid ?? false, problems: problems.map(({ line, column, message, task }) => ({ line, column, message, task })) },
     paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
+    ...(live?.repo.runners === undefined ? {} : { runners: live.repo.runners.map(({ lastHeartbeat, ...runner }) => ({ ...runner, last_heartbeat: lastHeartbeat })) }),
     ...((live?.repo.foreign ?? []).length === 0 ? {} : { foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })) }),
     tasks: (board?.rows ?? []).map((row) => {
       const live = running.get(row.id);
@@ -58,7 +61,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
         attempts: row.attempts,
         exit_status: row.exitStatus,
         commit: row.commit,
-        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note }),
+        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note, ...(live.runner === undefined ? {} : { runner: live.runner }) }),
         ...(waiting.has(row.id) ? { waiting: waiting.get(row.id) } : {}),
         ...(notices.some((notice) => notice.task === row.id) ? { notices: notices.filter((notice) => notice.task === row.id).map((notice) => notice.message) } : {}),
       };

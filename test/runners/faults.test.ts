@@ -62,6 +62,10 @@ describe('runner faults', () => {
     const runner = await startRunner(target, nats, 'busy', { slots: 1 });
     const daemon = startDaemon(target);
     await waitFor('the agent to run on the runner', async () => (await agentsUnder(runner.cache)).length > 0, 90_000, daemon);
+    await waitFor('ccx status to list the runner', async () => {
+      const status = JSON.parse((await runCli(['status', '--json'], { cwd: target.repo, env: target.env })).stdout) as { repos: Array<{ runners?: Array<{ name: string; slots: number; last_heartbeat: string }> }> };
+      return status.repos[0]?.runners?.some((entry) => entry.name === 'busy' && entry.slots === 1 && entry.last_heartbeat !== '');
+    }, 30_000, daemon);
     const cancel = await runCli(['cancel', 'T-1'], { cwd: target.repo, env: target.env });
     expect(cancel.exitCode, cancel.stderr).toBe(0);
     const cancelledAt = Date.now();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { processesOf, type World } from '../helpers/daemon.js';
 import { makeTempDir, removeDir } from '../helpers/testdir.js';
 import { runGit } from '../helpers/gitdir.js';
 
-export const NATS_SERVER = process.env['CCX_NATS_SERVER'] ?? '/usr/sbin/nats-server';
+export const NATS_SERVER = process.env['CCX_NATS_SERVER'] ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
 
 export interface NatsServer {
   url: string;

@@ -55,6 +55,24 @@ describe('runner faults', () => {
     expect(new Set(verdicts).size).toBe(verdicts.length);
   });
 
+  it('the daemon killed mid-run: a restarted daemon re-attaches to the runner\'s attempt and merges it once', { timeout: 180_000 }, async () => {
+    const nats = await startNats();
+    const target = await world({ tasks: [{ id: 'T-1', title: 'outlives its daemon', scope: ['src/**'], writes: { 'src/a.txt': 'a\n' }, delayMs: 1500 }], scenario: FIX_ONCE, env: { CCX_MAX_WORKERS: '4' } });
+    await withRunners(target, nats);
+    const runner = await startRunner(target, nats, 'steady', { slots: 1 });
+    const first = startDaemon(target);
+    await waitFor('the review turn', async () => (await count(target, 'turn.started', 'T-1')).some((event) => event['phase'] === 'review'), 90_000, first);
+    first.child.kill('SIGKILL');
+    await first.exited();
+    const second = startDaemon(target, ['--once']);
+    expect(await second.exited(150_000), `${second.output()}\n--- runner ---\n${runner.output()}`).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('merged');
+    expect(await count(target, 'merge.done', 'T-1')).toHaveLength(1);
+    expect((await count(target, 'runner.claimed', 'T-1')).map((event) => event['delivery'])).toEqual([1, 1]);
+    const verdicts = (await count(target, 'review.verdict', 'T-1')).map((event) => String(event['cycle']));
+    expect(new Set(verdicts).size).toBe(verdicts.length);
+  });
+
   it('cancel reaches the runner: its agent stops within 5 s and the task ends cancelled', { timeout: 120_000 }, async () => {
     const nats = await startNats();
     const target = await world({ tasks: [{ id: 'T-1', title: 'cancel me', scope: ['src/**'], delayMs: 60_000 }], env: { CCX_MAX_WORKERS: '4' } });

@@ -73,6 +73,22 @@ describe('runner faults', () => {
     expect(new Set(verdicts).size).toBe(verdicts.length);
   });
 
+  it('a runner that cannot fetch says exactly that, in the audit log and STATUS.md', { timeout: 120_000 }, async () => {
+    const nats = await startNats();
+    const target = await world({ tasks: [{ id: 'T-1', title: 'unreachable', scope: ['src/**'] }], maxAttempts: 1, env: { CCX_MAX_WORKERS: '4' } });
+    const remote = await withRunners(target, nats);
+    // This runner's git sees the remote under another path, where nothing is.
+    await startRunner(target, nats, 'cutoff', { slots: 1, env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${remote}-missing.insteadOf`, GIT_CONFIG_VALUE_0: remote } });
+    const daemon = startDaemon(target, ['--once']);
+    expect(await daemon.exited(90_000), daemon.output()).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('failed');
+    const failed = await count(target, 'runner.failed', 'T-1');
+    expect(failed.map((event) => [event['runner'], event['step']])).toEqual([['cutoff', 'fetch']]);
+    expect(String(failed[0]?.['reason'])).toContain('runner cutoff could not fetch');
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(target.paths.status, 'utf8')).toContain('runner cutoff could not fetch');
+  });
+
   it('cancel reaches the runner: its agent stops within 5 s and the task ends cancelled', { timeout: 120_000 }, async () => {
     const nats = await startNats();
     const target = await world({ tasks: [{ id: 'T-1', title: 'cancel me', scope: ['src/**'], delayMs: 60_000 }], env: { CCX_MAX_WORKERS: '4' } });

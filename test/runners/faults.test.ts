@@ -89,6 +89,22 @@ describe('runner faults', () => {
     expect(await readFile(target.paths.status, 'utf8')).toContain('runner cutoff could not fetch');
   });
 
+  it('a usage limit pauses that agent on that runner only: the same turn runs again there, no attempt spent', { timeout: 120_000 }, async () => {
+    const nats = await startNats();
+    const scenario = { implementer: { action: 'limit', retryAfter: '1', times: 1, then: { action: 'edit', files: { '*': { 'src/a.txt': 'a\n' } } } } };
+    const target = await world({ tasks: [{ id: 'T-1', title: 'limited once', scope: ['src/**'] }], scenario, env: { CCX_MAX_WORKERS: '4' } });
+    await withRunners(target, nats);
+    await startRunner(target, nats, 'limited', { slots: 1 });
+    const daemon = startDaemon(target, ['--once']);
+    expect(await daemon.exited(90_000), daemon.output()).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('merged');
+    expect((await target.row('T-1'))?.attempts).toBe(1);
+    const paused = await count(target, 'limit.paused', 'T-1');
+    expect(paused).toHaveLength(1);
+    expect(String(paused[0]?.['reason'])).toContain('on runner limited');
+    expect(await count(target, 'limit.resumed', 'T-1')).toHaveLength(1);
+  });
+
   it('cancel reaches the runner: its agent stops within 5 s and the task ends cancelled', { timeout: 120_000 }, async () => {
     const nats = await startNats();
     const target = await world({ tasks: [{ id: 'T-1', title: 'cancel me', scope: ['src/**'], delayMs: 60_000 }], env: { CCX_MAX_WORKERS: '4' } });

@@ -140,7 +140,7 @@ function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, wh
   }
 }
 
-function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Document, fail: Fail): RepoConfig['agents'] {
+export function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Document, fail: Fail): RepoConfig['agents'] {
   const fallback = { implementer: { type: 'claude' as const }, reviewer: { type: 'codex' as const } };
   if (node === undefined || node === null || (isScalar(node) && node.value === null)) return fallback;
   if (!isMap(node)) {

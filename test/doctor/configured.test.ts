@@ -67,7 +67,7 @@ describe('ccx doctor checks what is configured', { skip: process.platform !== 'l
     );
     expect(result.exitCode).toBe(1);
     expect(pick(result.lines, /^FAIL +(config|ladder) /)).toEqual([
-      'FAIL  config  <state>/config.yaml:3:1: paralel is not a config.yaml setting; did you mean parallel? (the settings: repo, integration, parallel, test, max_attempts, agents, commit_subject).',
+      'FAIL  config  <state>/config.yaml:3:1: paralel is not a config.yaml setting; did you mean parallel? (the settings: repo, integration, parallel, test, max_attempts, agents, commit_subject, runners).',
       'FAIL  config  <state>/config.yaml:6:11: agents.implementer.type must be one of claude, codex, command, but it is "comand"; did you mean command?',
       'FAIL  config  <state>/config.yaml:9:5: agents.reviewer.argv is not a key a codex agent takes (agents.reviewer takes: type).',
       'FAIL  ladder  <state>/model-ladder.json:3:3: "tirs" is not a ladder field; did you mean "tiers"? (expected "default_start", "tiers").',
@@ -129,7 +129,7 @@ describe('parseConfig', () => {
     const parsed = parseConfig('repo: /r\nintegration: main\nagents:\n  implementer:\n  reviewer: {type: command, argv: [x]}\n');
     expect(parsed).toMatchObject({ config: { agents: { implementer: { type: 'claude' }, reviewer: { type: 'command', argv: ['x'] } } } });
     expect(parseConfig('repo: /r\nintegration: main\ncolour: blue\n')).toEqual({
-      problems: [{ line: 3, column: 1, message: 'colour is not a config.yaml setting (the settings: repo, integration, parallel, test, max_attempts, agents, commit_subject).' }],
+      problems: [{ line: 3, column: 1, message: 'colour is not a config.yaml setting (the settings: repo, integration, parallel, test, max_attempts, agents, commit_subject, runners).' }],
     });
     expect(didYouMean('max_attempt', ['parallel', 'max_attempts'])).toBe('max_attempts');
     expect(didYouMean('tset', ['test', 'repo'])).toBe('test');

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config-file.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadRunnerOverrides } from '../../src/runners/runner/overrides.js';
 import { renderRunnerUnit, type ServiceHost } from '../../src/service/index.js';
+import { testdir } from '../helpers/testdir.js';
 
 const BASE = 'repo: /abs/repo\nintegration: main\n';
 
@@ -46,5 +50,19 @@ describe('ccx service install --runner', () => {
     expect(unit).toContain('ExecStart=/usr/bin/node /opt/ccx/dist/cli/bin.js runner --nats nats://h:4222 --slots 4');
     expect(unit).toContain('Description=ccx runner');
     expect(unit).toContain('KillMode=mixed');
+  });
+});
+
+describe('ccx runner --config', () => {
+  it('reads this host\'s agents and test command', async () => {
+    const file = join(await testdir(), 'runner.yaml');
+    await writeFile(file, 'agents:\n  implementer: {type: command, argv: [/opt/agent]}\ntest: make check\n');
+    expect(await loadRunnerOverrides(file)).toEqual({ agents: { implementer: { type: 'command', argv: ['/opt/agent'] }, reviewer: { type: 'codex' } }, test: 'make check' });
+  });
+
+  it('names each problem with its line and column', async () => {
+    const file = join(await testdir(), 'runner.yaml');
+    await writeFile(file, 'agents:\n  implementer: {type: comand}\nrepo: /x\n');
+    await expect(loadRunnerOverrides(file)).rejects.toThrow(/runner\.yaml:2:23: agents\.implementer\.type must be one of claude, codex, command, but it is "comand"; did you mean command\?[\s\S]*runner\.yaml:3:1: repo is not a setting a runner overrides/);
   });
 });

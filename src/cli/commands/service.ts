@@ -29,7 +29,7 @@ Options:
   --json   status as JSON: {manager, file, installed, enabled, running, pid, state, unknown, logs, problems, linger}
   --runner install or uninstall ccx-runner.service (systemd) instead, which runs ccx runner with the
            runner options given (--nats is required to install)`,
-  options: { json: { type: 'boolean' }, runner: { type: 'boolean' }, nats: { type: 'string' }, slots: { type: 'string' }, labels: { type: 'string' }, cache: { type: 'string' }, name: { type: 'string' }, creds: { type: 'string' } },
+  options: { json: { type: 'boolean' }, runner: { type: 'boolean' }, nats: { type: 'string' }, slots: { type: 'string' }, labels: { type: 'string' }, cache: { type: 'string' }, name: { type: 'string' }, creds: { type: 'string' }, config: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, io }) {
     const action = positionals[0];
@@ -43,7 +43,7 @@ Options:
         return 0;
       }
       if (typeof values['nats'] !== 'string') throw new UsageError('`ccx service install --runner` needs --nats with the NATS server URL, such as --nats nats://host:4222.');
-      const args = ['nats', 'slots', 'labels', 'cache', 'name', 'creds'].flatMap((name) => (typeof values[name] === 'string' ? [`--${name}`, values[name]] : []));
+      const args = ['nats', 'slots', 'labels', 'cache', 'name', 'creds', 'config'].flatMap((name) => (typeof values[name] === 'string' ? [`--${name}`, values[name]] : []));
       printReport(io, await installRunnerService(host, args));
       return 0;
     }

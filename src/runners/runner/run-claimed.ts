@@ -9,6 +9,7 @@ import { baseRef, checkpointRef, fetchRefs, hasCommit, pushRef, remoteRefValue }
 import { CHECKPOINTS_STREAM, compareFence, decode, encode, fenceLabel, subjects, type AttemptOrder, type Fence } from '../protocol.js';
 import { runnerAgents } from './agents.js';
 import { EventStream } from './event-stream.js';
+import type { RunnerOverrides } from './overrides.js';
 import type { RepoCache } from './repo-cache.js';
 
 /** What a runner lends each attempt it claims. */
@@ -23,6 +24,8 @@ export interface RunnerContext {
   limits: LimitGate;
   env: CcxEnv;
   ackWaitMs: number;
+  /** `--config FILE`: this host's agents and test command instead of the attempt's. */
+  overrides: RunnerOverrides;
   /** Aborted when the runner stops: its attempts are handed back to the stream (nak), not ended. */
   stopping: AbortSignal;
   log(line: string): void;
@@ -119,8 +122,8 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
       task: order.task,
       brief: order.brief,
       direction: order.direction,
-      testCommand: order.testCommand,
-      agents: runnerAgents(order.agents, ctx.env),
+      testCommand: ctx.overrides.test !== undefined ? ctx.overrides.test : order.testCommand,
+      agents: runnerAgents(ctx.overrides.agents ?? order.agents, ctx.env),
       rung: order.rung,
       runDir: join(taskRuns, `a${fence.attempt}`),
       stateDir: cached.home,

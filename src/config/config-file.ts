@@ -158,7 +158,7 @@ export function unknownKeys(map: YAMLMap, allowed: readonly string[], where: str
   }
 }
 
-function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Document, fail: Fail): RepoConfig['agents'] {
+export function readAgents(node: Node | null | undefined, keyOrRoot: Node, doc: Document, fail: Fail): RepoConfig['agents'] {
   const fallback = { implementer: { type: 'claude' as const }, reviewer: { type: 'codex' as const } };
   if (node === undefined || node === null || (isScalar(node) && node.value === null)) return fallback;
   if (!isMap(node)) {

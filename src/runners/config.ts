@@ -47,7 +47,7 @@ export function readRunners(node: Node | null | undefined, keyOrRoot: Node, doc:
   }
   const remoteNode = child(node, 'remote');
   const remote = remoteNode?.toJS(doc) as unknown ?? DEFAULT_RUNNER_REMOTE;
-  if (typeof remote !== 'string' || !/^[A-Za-z0-9._/-]+$/.test(remote)) fail(remoteNode ?? node, `runners.remote must name a git remote of the repository, such as origin, but it is ${JSON.stringify(remote)}.`);
+  if (typeof remote !== 'string' || !/^[A-Za-z0-9._/@:+~-]+$/.test(remote)) fail(remoteNode ?? node, `runners.remote must name a git remote of the repository (such as origin) or be a remote URL, but it is ${JSON.stringify(remote)}.`);
   const slotsNode = child(node, 'local_slots');
   const slots = slotsNode?.toJS(doc) as unknown ?? 0;
   if (typeof slots !== 'number' || !Number.isInteger(slots) || slots < 0 || slots > 64) fail(slotsNode ?? node, `runners.local_slots must be a whole number from 0 to 64, but it is ${JSON.stringify(slots)}.`);

@@ -25,6 +25,8 @@ export const subjects = {
   attemptsFor: (label: string) => `ccx.attempts.*.${label}.*`,
   events: (repo: string, task: string) => `ccx.events.${repo}.${task}`,
   checkpoint: (repo: string, task: string) => `ccx.checkpoints.${repo}.${task}`,
+  /** The newest delivery of a task's attempt any runner claimed (kept in the checkpoints stream). */
+  claim: (repo: string, task: string) => `ccx.checkpoints.${repo}.${task}.claim`,
   cancel: (repo: string, task: string) => `ccx.cancel.${repo}.${task}`,
   heartbeat: (name: string) => `ccx.runners.hb.${name}`,
   heartbeats: 'ccx.runners.hb.*',

@@ -17,4 +17,5 @@ export { serviceSpec, type ServiceSpec } from './spec.js';
 export { clearServiceStarts, DEFAULT_START_LIMIT, readServiceStarts, recordServiceStart, type StartDecision, type StartLimit, type StartRecord } from './start-limit.js';
 export { lingerState, type LingerState } from './systemd/linger.js';
 export { renderSystemdUnit } from './systemd/unit.js';
+export { installRunnerService, renderRunnerUnit, RUNNER_UNIT, uninstallRunnerService } from './systemd/runner-unit.js';
 export type { ServiceReport, ServiceStatus } from './types.js';

@@ -29,6 +29,8 @@ export interface StatusReport {
     tasks: Array<Record<string, unknown>>;
     /** Rows that show running with no ccx run (another tool's), when the daemon runs and there are any. */
     foreign?: Array<{ id: string; reason: string }>;
+    /** SPEC 16: runners and their slots and last heartbeat, when the daemon runs with `runners:`. */
+    runners?: Array<{ name: string; host: string; slots: number; busy: number; labels: string[]; last_heartbeat: string; lost: boolean }>;
   }>;
 }
 
@@ -58,6 +60,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
     config,
     ...(live?.repo.boardWriteDeferred == null ? {} : { board_write_deferred: { since: live.repo.boardWriteDeferred.since, message: describeBoardDeferred(live.repo.boardWriteDeferred.since) } }),
     paused_until: paused.length === 0 ? null : paused.map((pause) => pause.until).sort().at(-1) ?? null,
+    ...(live?.repo.runners === undefined ? {} : { runners: live.repo.runners.map(({ lastHeartbeat, ...runner }) => ({ ...runner, last_heartbeat: lastHeartbeat })) }),
     ...((live?.repo.foreign ?? []).length === 0 ? {} : { foreign: (live?.repo.foreign ?? []).map(({ id, reason }) => ({ id, reason })) }),
     tasks: (board?.rows ?? []).map((row) => {
       const live = running.get(row.id);
@@ -69,7 +72,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
         attempts: row.attempts,
         exit_status: row.exitStatus,
         commit: row.commit,
-        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note, started_at: live.startedAt }),
+        ...(live === undefined ? {} : { phase: live.phase, cycle: live.cycle, max_cycles: live.maxCycles, agent: live.agent, model: live.model, cost_usd: live.costUsd, note: live.note, started_at: live.startedAt, ...(live.runner === undefined ? {} : { runner: live.runner }) }),
         ...(waiting.has(row.id) ? { waiting: waiting.get(row.id) } : {}),
         ...(notices.some((notice) => notice.task === row.id) ? { notices: notices.filter((notice) => notice.task === row.id).map((notice) => notice.message) } : {}),
       };

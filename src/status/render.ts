@@ -36,7 +36,7 @@ export function renderStatus(daemon: DaemonStatus, repo: RepoStatus, now = new D
   for (const task of repo.finished) {
     const commit = task.commit === null ? '' : ` (${task.commit.slice(0, 12)})`;
     const cycles = task.cycles === null ? '' : `, ${task.cycles} cycle${task.cycles === 1 ? '' : 's'}`;
-    lines.push(`- ${task.id} ${task.title}: ${task.status} (${task.exitStatus}${cycles}) at ${task.finishedAt}${commit}`);
+    lines.push(`- ${task.id} ${task.title}: ${task.status} (${task.exitStatus}${cycles}) at ${task.finishedAt}${commit}${task.error === undefined ? '' : ` — ${task.error.split('\n')[0] ?? ''}`}`);
   }
   const problems = [...repo.board.problems.map((problem) => `- BOARD.md:${problem.line}:${problem.column}: ${problem.message}`), ...(repo.configProblem === null ? [] : [`- config.yaml: ${repo.configProblem}`])];
   if (problems.length > 0) {

@@ -27,6 +27,8 @@ export interface FinishedTaskStatus {
   finishedAt: string;
   commit: string | null;
   cycles: number | null;
+  /** Why it did not merge (a runner that could not fetch or push says so here). */
+  error?: string;
 }
 
 /** A task held up by something outside it (SPEC 11: waits are states), shown as `waiting: <reason>`. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { processesOf, type World } from '../helpers/daemon.js';
 import { makeTempDir, removeDir } from '../helpers/testdir.js';
 import { runGit } from '../helpers/gitdir.js';
 
-export const NATS_SERVER = process.env['CCX_NATS_SERVER'] ?? '/usr/sbin/nats-server';
+export const NATS_SERVER = process.env['CCX_NATS_SERVER'] ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');
 
 export interface NatsServer {
   url: string;
@@ -71,15 +72,14 @@ function reachable(port: number): Promise<boolean> {
 }
 
 /**
- * A bare repository as the shared remote (`shared`, so the repository key stays the one `ccx init`
- * made) and `runners:` in config.yaml.
+ * A bare repository as the shared remote and `runners:` in config.yaml.
  */
 export async function withRunners(target: World, nats: NatsServer, extra: string[] = []): Promise<string> {
   const remote = join(await makeTempDir('ccx-remote-'), 'remote.git');
   onTestFinished(() => removeDir(join(remote, '..')));
   await runGit(target.repo, ['clone', '--quiet', '--bare', target.repo, remote]);
-  await runGit(target.repo, ['remote', 'add', 'shared', remote]);
-  await appendFile(target.paths.config, ['runners:', `  nats: {servers: [${JSON.stringify(nats.url)}]}`, '  remote: shared', '  local_slots: 0', ...extra, ''].join('\n'));
+  // Named by path, not as a remote of the checkout: adding a remote would change the repository's key.
+  await appendFile(target.paths.config, ['runners:', `  nats: {servers: [${JSON.stringify(nats.url)}]}`, `  remote: ${JSON.stringify(remote)}`, '  local_slots: 0', ...extra, ''].join('\n'));
   return remote;
 }
 

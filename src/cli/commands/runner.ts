@@ -4,6 +4,7 @@ import { readEnv } from '../../config/env.js';
 import { UsageError } from '../../errors.js';
 import { ANY_LABEL } from '../../runners/config.js';
 import { DEFAULT_ACK_WAIT_MS } from '../../runners/nats/streams.js';
+import { loadRunnerOverrides } from '../../runners/runner/overrides.js';
 import { DEFAULT_HEARTBEAT_MS, Runner } from '../../runners/runner/runner.js';
 import { stringOption, type Command } from '../command.js';
 
@@ -11,7 +12,7 @@ const DEFAULT_SLOTS = 2;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const runner: Command = {
-  usage: 'ccx runner --nats URL [--slots N] [--labels a,b] [--cache DIR] [--name NAME] [--creds FILE]',
+  usage: 'ccx runner --nats URL [--slots N] [--labels a,b] [--cache DIR] [--name NAME] [--creds FILE] [--config FILE]',
   details: `Runs attempts that a ccx daemon on another host published to NATS JetStream (config.yaml
 \`runners:\`). Keeps a clone of each repository under --cache (default ~/.cache/ccx/runner), runs the
 same loop as the daemon with this host's own agents (CCX_CLAUDE_BIN, CCX_CODEX_BIN, or the command
@@ -24,6 +25,8 @@ them from their last pushed turn.
   --cache DIR      where the clones, worktrees and run folders live
   --name NAME      how the daemon's STATUS.md names this runner (default <host>-<pid>)
   --creds FILE     a NATS credentials file (never logged)
+  --config FILE    agents: and/or test: as in config.yaml, used here instead of the attempt's
+                   (for agent paths that differ on this host)
 Environment: CCX_RUNNER_ACK_WAIT_MS (default ${DEFAULT_ACK_WAIT_MS}: how long a silent runner keeps an
 attempt), CCX_RUNNER_HEARTBEAT_MS (default ${DEFAULT_HEARTBEAT_MS}).`,
   options: {
@@ -33,6 +36,7 @@ attempt), CCX_RUNNER_HEARTBEAT_MS (default ${DEFAULT_HEARTBEAT_MS}).`,
     cache: { type: 'string' },
     name: { type: 'string' },
     creds: { type: 'string' },
+    config: { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run({ values, io }) {
@@ -50,8 +54,10 @@ attempt), CCX_RUNNER_HEARTBEAT_MS (default ${DEFAULT_HEARTBEAT_MS}).`,
     const ackWaitMs = Number(io.env['CCX_RUNNER_ACK_WAIT_MS'] ?? DEFAULT_ACK_WAIT_MS);
     const heartbeatMs = Number(io.env['CCX_RUNNER_HEARTBEAT_MS'] ?? DEFAULT_HEARTBEAT_MS);
     if (!(ackWaitMs >= 1000) || !(heartbeatMs >= 100)) throw new UsageError('CCX_RUNNER_ACK_WAIT_MS must be at least 1000 and CCX_RUNNER_HEARTBEAT_MS at least 100.');
+    const configFile = stringOption(values, 'config');
+    const overrides = configFile === undefined ? {} : await loadRunnerOverrides(configFile);
     const log = (line: string) => io.stderr(`${new Date().toISOString()} ${line}\n`);
-    const instance = new Runner({ nats: { servers, creds, tls: null }, name, slots, labels, cache, ackWaitMs, heartbeatMs, env: readEnv(io.env), log });
+    const instance = new Runner({ nats: { servers, creds, tls: null }, name, slots, labels, cache, ackWaitMs, heartbeatMs, overrides, env: readEnv(io.env), log });
     await instance.start();
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', () => resolve());

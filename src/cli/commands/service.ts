@@ -1,10 +1,12 @@
 import { UsageError } from '../../errors.js';
 import {
   currentServiceHost,
+  installRunnerService,
   installService,
   LAUNCHD_LABEL,
   serviceStatus,
   SYSTEMD_UNIT,
+  uninstallRunnerService,
   uninstallService,
   type ServiceReport,
   type ServiceStatus,
@@ -14,7 +16,7 @@ import { booleanOption, type CliIO, type Command } from '../command.js';
 const ACTIONS = ['install', 'uninstall', 'status'] as const;
 
 export const service: Command = {
-  usage: 'ccx service install|uninstall|status [--json]',
+  usage: 'ccx service install|uninstall|status [--json] [--runner --nats URL [--slots N] [--labels L] [--cache DIR] [--name N] [--creds F]]',
   details: `install    writes ~/.config/systemd/user/${SYSTEMD_UNIT} (Linux) or ~/Library/LaunchAgents/${LAUNCHD_LABEL}.plist
            (macOS) with the absolute paths of this node and this ccx and the PATH of this shell (and
            CCX_DATA_HOME when set), then enables and starts it. Run it again after upgrading node or
@@ -24,8 +26,10 @@ status     says whether it is installed, enabled and running, and where its logs
            Exit 0 when it is installed and running, 1 otherwise.
 
 Options:
-  --json   status as JSON: {manager, file, installed, enabled, running, pid, state, unknown, logs, problems, linger}`,
-  options: { json: { type: 'boolean' } },
+  --json   status as JSON: {manager, file, installed, enabled, running, pid, state, unknown, logs, problems, linger}
+  --runner install or uninstall ccx-runner.service (systemd) instead, which runs ccx runner with the
+           runner options given (--nats is required to install)`,
+  options: { json: { type: 'boolean' }, runner: { type: 'boolean' }, nats: { type: 'string' }, slots: { type: 'string' }, labels: { type: 'string' }, cache: { type: 'string' }, name: { type: 'string' }, creds: { type: 'string' }, config: { type: 'string' } },
   positionals: { min: 1, max: 1 },
   async run({ values, positionals, io }) {
     const action = positionals[0];
@@ -33,6 +37,16 @@ Options:
       throw new UsageError(`the action must be one of ${ACTIONS.join(', ')}, but it is ${JSON.stringify(action)}.`, { hint: 'Usage: ccx service install|uninstall|status' });
     }
     const host = currentServiceHost(io.env);
+    if (booleanOption(values, 'runner') && action !== 'status') {
+      if (action === 'uninstall') {
+        printReport(io, await uninstallRunnerService(host));
+        return 0;
+      }
+      if (typeof values['nats'] !== 'string') throw new UsageError('`ccx service install --runner` needs --nats with the NATS server URL, such as --nats nats://host:4222.');
+      const args = ['nats', 'slots', 'labels', 'cache', 'name', 'creds', 'config'].flatMap((name) => (typeof values[name] === 'string' ? [`--${name}`, values[name]] : []));
+      printReport(io, await installRunnerService(host, args));
+      return 0;
+    }
     if (action === 'status') {
       const status = await serviceStatus(host);
       if (booleanOption(values, 'json')) io.stdout(`${JSON.stringify(status, null, 2)}\n`);

@@ -53,6 +53,7 @@ Options:
         const detail = waiting ?? (task['phase'] !== undefined ? `${String(task['phase'])}, cycle ${String(task['cycle'])}/${String(task['max_cycles'])}` : task['waiting'] !== undefined ? String(task['waiting']) : task['exit_status'] !== null ? String(task['exit_status']) : '');
         io.stdout(printable(`  ${String(task['id']).padEnd(6)} `) + paint(STATUS_TONES[String(task['status'])] ?? null, printable(String(task['status']).padEnd(9))) + printable(` ${String(task['title'])}${detail === '' ? '' : `  — ${detail}`}`) + '\n');
       }
+      for (const runner of repo.runners ?? []) io.stdout(printable(`  runner ${runner.name} (${runner.host}): ${runner.busy}/${runner.slots} slots busy, last heartbeat ${runner.last_heartbeat}${runner.lost ? ', lost' : ''}`) + '\n');
       for (const task of repo.foreign ?? []) io.stdout(printable(`  ${task.id.padEnd(6)} not ccx's: ${task.reason}`) + '\n');
       for (const problem of repo.board.problems) io.stdout(`  BOARD.md:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);
       for (const problem of repo.config.problems) io.stdout(`  config.yaml:${problem.line}:${problem.column}: ${printable(problem.message)}\n`);

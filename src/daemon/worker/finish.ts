@@ -59,7 +59,7 @@ export async function announceFinished(host: Pick<WorkerHost, 'audit' | 'recordF
   host.audit.write('task.finished', { ...ref, status: end.status, exit_status: end.exitStatus, cycles: end.cycles, commit: end.commit, cost_usd: facts.costUsd, error: end.error });
   crashPoint('audit:task.finished:after');
   await appendJournal(journal, { type: 'announced' });
-  host.recordFinished({ id, title, status: end.status, exitStatus: end.exitStatus, finishedAt, commit: end.commit, cycles: end.cycles });
+  host.recordFinished({ id, title, status: end.status, exitStatus: end.exitStatus, finishedAt, commit: end.commit, cycles: end.cycles, ...(end.error === null || end.status === 'merged' ? {} : { error: end.error }) });
 }
 
 /**

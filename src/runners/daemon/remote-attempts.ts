@@ -73,7 +73,7 @@ export class RemoteAttempts {
     if (!this.remoteTasks.delete(task)) return;
     const { jsm } = await this.connect();
     await deleteRemoteRefs(repo, await remoteUrl(repo, this.config.remote), [checkpointRef(task), baseRef(task)]).catch(() => undefined);
-    await jsm.streams.purge(CHECKPOINTS_STREAM, { filter: subjects.checkpoint(this.repoKey, task) }).catch(() => undefined);
+    for (const filter of [subjects.checkpoint(this.repoKey, task), subjects.claim(this.repoKey, task)]) await jsm.streams.purge(CHECKPOINTS_STREAM, { filter }).catch(() => undefined);
   }
 
   runners(): RunnerStatus[] {

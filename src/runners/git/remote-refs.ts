@@ -8,6 +8,8 @@ export const baseRef = (task: string) => `refs/ccx/base/${task}`;
 
 /** The URL of `remote` in `repo`: what runners are told to fetch from. */
 export async function remoteUrl(repo: GitRepo, remote: string): Promise<string> {
+  // A URL or an absolute path is taken as it is (a remote the checkout does not name).
+  if (remote.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) return remote;
   const result = await git(repo, ['remote', 'get-url', remote], { cwd: repo.root, readOnly: true, allowExitCodes: [2, 128] });
   const url = result.stdout.trim();
   if (result.exitCode !== 0 || url === '') {
@@ -49,6 +51,12 @@ export async function fetchRefs(repo: GitRepo, url: string, refs: readonly strin
 /** Deletes refs on the remote (a task's end); a ref already gone is fine. */
 export async function deleteRemoteRefs(repo: GitRepo, url: string, refs: readonly string[]): Promise<void> {
   await git(repo, ['push', '--quiet', '--no-verify', url, ...refs.map((ref) => `:${ref}`)], { cwd: repo.root, allowExitCodes: [1, 128] });
+}
+
+/** The value of `ref` on `url` now ('' when it does not exist). */
+export async function remoteRefValue(repo: GitRepo, url: string, ref: string): Promise<string> {
+  const result = await git(repo, ['ls-remote', url, ref], { cwd: repo.root, readOnly: true });
+  return result.stdout.split('\t')[0]?.trim() ?? '';
 }
 
 /** Whether the object database has `sha` as a commit. */

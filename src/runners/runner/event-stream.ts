@@ -60,11 +60,20 @@ export class EventStream {
     this.stopped = true;
   }
 
-  private async publish(event: RunnerEvent): Promise<void> {
-    const payload = encode(event);
+  /** Publishes to any subject with the same retries (the checkpoint stream). */
+  durable(subject: string, payload: Uint8Array, msgID: string): Promise<void> {
+    return this.publishRetried(subject, payload, msgID);
+  }
+
+  private publish(event: RunnerEvent): Promise<void> {
+    return this.publishRetried(subjects.events(this.repoKey, this.task), encode(event), `${this.repoKey}.${this.task}.a${event.fence.attempt}.d${event.fence.delivery}.${event.seq}`);
+  }
+
+  /** The msgID makes a retry of a publish the server did store (its ack lost) a no-op. */
+  private async publishRetried(subject: string, payload: Uint8Array, msgID: string): Promise<void> {
     for (;;) {
       try {
-        await this.js.publish(subjects.events(this.repoKey, this.task), payload, { msgID: `${this.repoKey}.${this.task}.a${event.fence.attempt}.d${event.fence.delivery}.${event.seq}`, timeout: 5_000 });
+        await this.js.publish(subject, payload, { msgID, timeout: 5_000 });
         return;
       } catch (error) {
         if (this.stopped) throw error;

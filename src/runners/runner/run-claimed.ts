@@ -5,10 +5,11 @@ import type { CcxEnv } from '../../config/env.js';
 import type { LimitGate } from '../../daemon/limits/limit-gate.js';
 import { resolveRef } from '../../git/repo.js';
 import { runAttempt, type AttemptCheckpoint, type AttemptInput } from '../../loop/index.js';
-import { baseRef, checkpointRef, fetchRefs, hasCommit, pushRef } from '../git/remote-refs.js';
-import { CHECKPOINTS_STREAM, decode, encode, fenceLabel, subjects, type AttemptOrder, type Fence } from '../protocol.js';
+import { baseRef, checkpointRef, fetchRefs, hasCommit, pushRef, remoteRefValue } from '../git/remote-refs.js';
+import { CHECKPOINTS_STREAM, compareFence, decode, encode, fenceLabel, subjects, type AttemptOrder, type Fence } from '../protocol.js';
 import { runnerAgents } from './agents.js';
 import { EventStream } from './event-stream.js';
+import type { RunnerOverrides } from './overrides.js';
 import type { RepoCache } from './repo-cache.js';
 
 /** What a runner lends each attempt it claims. */
@@ -23,6 +24,8 @@ export interface RunnerContext {
   limits: LimitGate;
   env: CcxEnv;
   ackWaitMs: number;
+  /** `--config FILE`: this host's agents and test command instead of the attempt's. */
+  overrides: RunnerOverrides;
   /** Aborted when the runner stops: its attempts are handed back to the stream (nak), not ended. */
   stopping: AbortSignal;
   log(line: string): void;
@@ -58,6 +61,7 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
   ctx.log(`${order.repoKey}/${task} ${fenceLabel(fence)}: claimed`);
   try {
     await events.send({ kind: 'claimed', host: ctx.host });
+    await events.durable(subjects.claim(order.repoKey, task), encode({ fence }), `${order.repoKey}.${task}.${fenceLabel(fence)}.claim`);
     const fail = async (step: 'fetch' | 'push' | 'setup', error: unknown) => {
       const message = `runner ${ctx.name} could not ${step === 'setup' ? 'set up the attempt' : step}: ${error instanceof Error ? error.message : String(error)}`;
       ctx.log(`${order.repoKey}/${task}: ${message}`);
@@ -88,19 +92,26 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
       return;
     }
     const taskRuns = join(cached.home, 'runs', task);
+    const goStale = (why: string): never => {
+      // A newer delivery of this attempt exists: this one stops quietly (the daemon ignores it anyway).
+      stale = true;
+      controller.abort(new StaleDelivery(why));
+      throw new StaleDelivery(why);
+    };
     const push = async (head: string) => {
       if (head === lease) return;
-      const pushed = await pushRef(cached.repo, worktree, order.remoteUrl, head, checkpointRef(task), lease);
+      if (await newerClaim(ctx, order, fence)) goStale(`${fenceLabel(fence)} is stale`);
+      let pushed = await pushRef(cached.repo, worktree, order.remoteUrl, head, checkpointRef(task), lease);
+      if (!pushed.ok && pushed.rejected) {
+        // Someone else pushed: a newer delivery (then this one is stale), or an older one cut off and back (then its push is taken over).
+        if (await newerClaim(ctx, order, fence)) goStale(`${fenceLabel(fence)} is stale`);
+        pushed = await pushRef(cached.repo, worktree, order.remoteUrl, head, checkpointRef(task), await remoteRefValue(cached.repo, order.remoteUrl, checkpointRef(task)));
+      }
       if (pushed.ok) {
         lease = head;
         return;
       }
-      if (pushed.rejected) {
-        // Another delivery pushed since: this one is stale and stops quietly (the daemon ignores it anyway).
-        stale = true;
-        controller.abort(new StaleDelivery(`${fenceLabel(fence)} is stale`));
-        throw new StaleDelivery(pushed.message);
-      }
+      if (pushed.rejected) goStale(pushed.message);
       await events.send({ kind: 'failed', step: 'push', message: `runner ${ctx.name} could not push ${head.slice(0, 12)} to ${checkpointRef(task)} on ${order.remoteUrl}: ${pushed.message}` });
       throw new Error(`could not push the turn commit to ${order.remoteUrl}: ${pushed.message}`);
     };
@@ -111,8 +122,8 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
       task: order.task,
       brief: order.brief,
       direction: order.direction,
-      testCommand: order.testCommand,
-      agents: runnerAgents(order.agents, ctx.env),
+      testCommand: ctx.overrides.test !== undefined ? ctx.overrides.test : order.testCommand,
+      agents: runnerAgents(ctx.overrides.agents ?? order.agents, ctx.env),
       rung: order.rung,
       runDir: join(taskRuns, `a${fence.attempt}`),
       stateDir: cached.home,
@@ -128,7 +139,7 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
         },
         async onCheckpoint(checkpoint) {
           await push(checkpoint.head);
-          await ctx.js.publish(subjects.checkpoint(order.repoKey, task), encode({ fence, checkpoint }), { timeout: 5_000 });
+          await events.durable(subjects.checkpoint(order.repoKey, task), encode({ fence, checkpoint }), `${order.repoKey}.${task}.${fenceLabel(fence)}.cp${checkpoint.turns}`);
           await events.send({ kind: 'checkpoint', checkpoint });
           await events.sendArtifacts(taskRuns);
         },
@@ -147,6 +158,7 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
       return;
     }
     if (result.exit !== 'cancelled') await push(result.head).catch(() => undefined);
+    if (stale) return;
     await events.sendArtifacts(taskRuns);
     const { checkpoint: _checkpoint, handoffPath: _handoff, ...outcome } = result;
     await events.send({ kind: 'result', result: outcome });
@@ -165,6 +177,16 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
     cancelSub.unsubscribe();
     ctx.stopping.removeEventListener('abort', onStop);
     events.stop();
+  }
+}
+
+/** Whether a runner claimed a later delivery of this attempt than `fence`. */
+async function newerClaim(ctx: RunnerContext, order: AttemptOrder, fence: Fence): Promise<boolean> {
+  try {
+    const stored = await ctx.jsm.streams.getMessage(CHECKPOINTS_STREAM, { last_by_subj: subjects.claim(order.repoKey, order.task.id) });
+    return stored !== null && compareFence(decode<{ fence: Fence }>(stored.data).fence, fence) > 0;
+  } catch {
+    return false;
   }
 }
 

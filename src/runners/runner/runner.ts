@@ -7,6 +7,7 @@ import { ANY_LABEL, type NatsSettings } from '../config.js';
 import { connectNats } from '../nats/connect.js';
 import { ensureConsumer, ensureStreams } from '../nats/streams.js';
 import { ATTEMPTS_STREAM, encode, subjects, type Heartbeat } from '../protocol.js';
+import type { RunnerOverrides } from './overrides.js';
 import { RepoCache } from './repo-cache.js';
 import { runClaimed, type RunnerContext } from './run-claimed.js';
 
@@ -23,6 +24,7 @@ export interface RunnerOptions {
   cache: string;
   ackWaitMs: number;
   heartbeatMs: number;
+  overrides: RunnerOverrides;
   env: CcxEnv;
   log(line: string): void;
 }
@@ -57,6 +59,7 @@ export class Runner {
       limits: new LimitGate({ paused: (agent, until) => options.log(`${agent} hit a usage limit; paused on this runner until ${until.toISOString()}`), resumed: (agent) => options.log(`${agent} resumed`) }),
       env: options.env,
       ackWaitMs: options.ackWaitMs,
+      overrides: options.overrides,
       stopping: this.stopping.signal,
       log: options.log,
     };

@@ -99,7 +99,7 @@ export function globalHelp(): string {
     ...lines,
     '',
     'Run `ccx help <command>` (or `ccx <command> --help`) for a command\'s options, `ccx --version` for the version.',
-    'Exit codes: 0 success, 1 failure, 2 usage error.',
+    'Exit codes: 0 success, 1 failure, 2 usage error, 130 stopped by Ctrl-C.',
     '',
   ].join('\n');
 }

@@ -21,6 +21,7 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
   const killGraceMs = config.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return {
     type: 'command',
+    program: file ?? '',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
       const stallTimeoutMs = stallTimeoutFor(request, config);
       const run = await runTurnProcess(request, {

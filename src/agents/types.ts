@@ -133,6 +133,8 @@ export interface TurnOutcome {
 
 export interface AgentAdapter {
   readonly type: AgentType;
+  /** A command agent's argv[0]: what the audit log and status show instead of a ladder model. */
+  readonly program?: string;
   runTurn(request: TurnRequest): Promise<TurnOutcome>;
 }
 

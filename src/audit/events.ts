@@ -24,7 +24,7 @@ export const AUDIT_EVENTS = {
   'inbox.accepted': { file: 'path' },
   'inbox.rejected': { file: 'path', reason: 'text' },
 
-  'task.dispatched': { branch: 'name', worktree: 'path', tier: 'name', mode: 'name' },
+  'task.dispatched': { branch: 'name', worktree: 'path', tier: 'name', mode: 'name', implementer: 'agent?', reviewer: 'agent?' },
   /** phase: implement, fix, review, resolve. */
   'turn.started': { role: 'name', agent: 'name', model: 'name?', effort: 'name?', phase: 'name' },
   /** outcome: the adapter's outcome kind (ok, limited, timeout, failed, …). */

@@ -14,7 +14,7 @@ const SHRUNK_STRING_BYTES = 100;
 const SHRUNK_LIST_ITEMS = 5;
 const ELLIPSIS = '…';
 
-export type RecordValue = string | number | boolean | null | readonly string[] | Readonly<Record<string, number>>;
+export type RecordValue = string | number | boolean | null | readonly string[] | Readonly<Record<string, number>> | Readonly<Record<string, string | null>>;
 /** A record before pino adds `time`. */
 export type AuditRecordBody = Record<string, RecordValue>;
 
@@ -71,7 +71,16 @@ function coerce(kind: BaseKind, raw: unknown): RecordValue | undefined {
       return Array.isArray(raw) && raw.every((item) => typeof item === 'string') ? limitList(raw as string[], MAX_LIST_ITEMS, MAX_LIST_ITEM_BYTES) : undefined;
     case 'counts':
       return counts(raw);
+    case 'agent':
+      return agent(raw);
   }
+}
+
+function agent(raw: unknown): Readonly<Record<string, string | null>> | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const { type, model, effort } = raw as Record<string, unknown>;
+  const part = (value: unknown) => (typeof value === 'string' && value !== '' ? limitString(value, MAX_NAME_BYTES) : null);
+  return typeof type === 'string' ? { type: limitString(type, MAX_NAME_BYTES), model: part(model), effort: part(effort) } : undefined;
 }
 
 function counts(raw: unknown): Readonly<Record<string, number>> | undefined {

@@ -25,7 +25,15 @@ export type BaseKind =
   /** A list of short texts (board problems): at most MAX_LIST_ITEMS kept. */
   | 'texts'
   /** Review findings by severity. */
-  | 'counts';
+  | 'counts'
+  /** An agent as it is: {type, model, effort} (a command agent's model is its argv[0], its effort null). */
+  | 'agent';
+
+export interface AgentShown {
+  readonly type: string;
+  readonly model: string | null;
+  readonly effort: string | null;
+}
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -43,7 +51,9 @@ type ValueOf<K extends BaseKind> = K extends 'name' | 'text' | 'reason' | 'path'
         ? readonly string[]
         : K extends 'counts'
           ? SeverityCounts
-          : never;
+          : K extends 'agent'
+            ? AgentShown
+            : never;
 
 type RequiredKeys<S extends FieldSchema> = { [F in keyof S]: S[F] extends `${string}?` ? never : F }[keyof S];
 type OptionalKeys<S extends FieldSchema> = { [F in keyof S]: S[F] extends `${string}?` ? F : never }[keyof S];

@@ -4,7 +4,7 @@ export { maxCyclesOf, reviewSlot, workSlot } from './attempt/roles.js';
 export { decideNextAttempt, DEFAULT_MAX_ATTEMPTS, type AttemptDecision, type AttemptPolicyInput } from './policy/next-attempt.js';
 export { BUILT_IN_LADDER, CLAUDE_EFFORTS, CODEX_EFFORTS } from './ladder/built-in.js';
 export { loadLadder, parseLadder, readLadder, type LadderProblem, type LadderReading } from './ladder/load.js';
-export { modelFor, rungAbove, rungFor } from './ladder/pick.js';
+export { agentAsShown, modelFor, rungAbove, rungFor } from './ladder/pick.js';
 export { VERDICT_SCHEMA } from './verdict/schema.js';
 export { readVerdict, type ReadVerdict, type ReviewAnswer } from './verdict/read.js';
 export { countBySeverity, describeCounts, filterFindings } from './verdict/filter.js';

@@ -269,7 +269,7 @@ export type LoopEvent =
   | { type: 'attempt.started'; task: string; attempt: number; mode: LoopMode; maxCycles: number; rung: string; resumed: boolean; step: AttemptStep; cycle: number }
   | ({ type: 'cycle.started'; maxCycles: number } & At)
   | ({ type: 'phase'; phase: LoopPhase; maxCycles: number } & At)
-  | ({ type: 'turn.started'; phase: LoopPhase; role: 'implementer' | 'reviewer'; agent: AgentType; model: string; effort: string; try: number; promptBytes: number; session: 'new' | 'resumed' | 'fresh' } & At)
+  | ({ type: 'turn.started'; phase: LoopPhase; role: 'implementer' | 'reviewer'; agent: AgentType; model: string; effort: string; program?: string; try: number; promptBytes: number; session: 'new' | 'resumed' | 'fresh' } & At)
   | ({ type: 'turn.progress'; role: 'implementer' | 'reviewer'; line: string } & At)
   | ({
       type: 'turn.finished';
@@ -278,6 +278,8 @@ export type LoopEvent =
       agent: AgentType;
       model: string;
       effort: string;
+      /** A command agent's argv[0], which the audit log shows instead of the model. */
+      program?: string;
       try: number;
       outcome: OutcomeKind;
       exitCode: number | null;

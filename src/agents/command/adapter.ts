@@ -24,6 +24,7 @@ export function commandAgent(config: CommandAgentConfig): AgentAdapter {
   const killGraceMs = config.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return {
     type: 'command',
+    program: file ?? '',
     async runTurn(request: TurnRequest): Promise<TurnOutcome> {
       const stallTimeoutMs = stallTimeoutFor(request, config);
       if (request.ask !== undefined) await rm(request.ask.questionFile, { force: true });

@@ -34,7 +34,7 @@ function firstOf(items: string[], total: number | null): string | null {
 }
 
 function agentModel(record: Fields): string {
-  const model = [str(record, 'model'), str(record, 'effort')].filter((part) => part !== null).join('/');
+  const model = [str(record, 'model'), str(record, 'effort')].filter((part) => part !== null && part !== '').join('/');
   return `${str(record, 'agent') ?? '?'}${model === '' ? '' : ` ${model}`}`;
 }
 

@@ -3,7 +3,7 @@ import { directionOf } from '../../board/direction.js';
 import { ensureBrief } from '../../brief/ensure.js';
 import { createTaskWorktree, requireBranch, resolveRef, taskBranch, type TaskWorktree } from '../../git/index.js';
 import { git } from '../../git/run.js';
-import { runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
+import { agentAsShown, runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { daemonAsker } from './ask-hooks.js';
 import { loopHooks } from './loop-hooks.js';
@@ -51,7 +51,11 @@ export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung:
     commit: null,
     ...(row.brief === null ? { brief: `tasks/${row.id}.md` } : {}),
   });
-  host.audit.write('task.dispatched', { task: row.id, attempt, branch: workspace.branch, worktree: workspace.worktree, tier: rung.alias, mode: row.mode });
+  const agents = host.agents();
+  host.audit.write('task.dispatched', {
+    task: row.id, attempt, branch: workspace.branch, worktree: workspace.worktree, tier: rung.alias, mode: row.mode,
+    implementer: agentAsShown(agents.implementer, rung, 'implementer'), reviewer: agentAsShown(agents.reviewer, rung, 'reviewer'),
+  });
   const { origin } = await ensureWorktree(worker, workspace);
   return { workspace, start: { worktreeCheckedOut: origin !== 'reused' } };
 }

@@ -70,7 +70,7 @@ function follow(status: RunningTaskStatus, event: LoopEvent): void {
       break;
     case 'turn.started':
       status.agent = event.agent;
-      status.model = event.model;
+      status.model = event.program ?? event.model;
       break;
     case 'turn.finished':
       status.costUsd += event.costUsd ?? 0;
@@ -84,14 +84,14 @@ function auditEvent(host: WorkerHost, ref: { task: string; attempt: number }, ev
   const at = 'cycle' in event ? { ...ref, cycle: event.cycle } : ref;
   switch (event.type) {
     case 'turn.started':
-      host.audit.write('turn.started', { ...at, role: event.role, agent: event.agent, model: event.model, effort: event.effort, phase: event.phase });
+      host.audit.write('turn.started', { ...at, role: event.role, agent: event.agent, model: event.program ?? event.model, effort: event.program === undefined ? event.effort : null, phase: event.phase });
       break;
     case 'turn.finished':
       host.audit.write('turn.finished', {
         ...at,
         role: event.role,
         agent: event.agent,
-        model: event.model,
+        model: event.program ?? event.model,
         phase: event.phase,
         outcome: event.outcome,
         exit_code: event.exitCode,

@@ -30,3 +30,9 @@ export function modelFor(rung: LadderRung, agent: AgentType, role: AgentRole): {
   if (family === 'claude') return { ...rung.claude };
   return { model: rung.codex.model, effort: rung.codex.effort ?? rung.claude.effort };
 }
+
+/** An agent as the audit log and status show it: a command agent by its argv[0] (no ladder model reaches it as a model). */
+export function agentAsShown(agent: { type: AgentType; program?: string }, rung: LadderRung, role: AgentRole): { type: AgentType; model: string; effort: string | null } {
+  if (agent.type === 'command') return { type: 'command', model: agent.program ?? 'command', effort: null };
+  return { type: agent.type, ...modelFor(rung, agent.type, role) };
+}

@@ -35,6 +35,8 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   const cycle = state.cycle;
   const adapter = input.agents[spec.slot];
   const { model, effort } = modelFor(input.rung, adapter.type, spec.role);
+  // A command agent gets the pair only as CCX_MODEL/CCX_EFFORT: the audit log shows it by its argv[0].
+  const seen = { model, effort, ...(adapter.program === undefined ? {} : { program: adapter.program }) };
   const keep = spec.role === 'implementer' && input.task.mode !== 'conductor';
   const promptBytes = Buffer.byteLength(spec.prompt, 'utf8');
   const named = spec.retry === true && spec.phase === 'review' ? 'review-retry' : spec.phase;
@@ -44,7 +46,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
   let stallsInARow = 0;
   for (let attemptTry = 1; ; attemptTry++) {
     const session = sessionForTurn(state.sessions[spec.slot], adapter.type, keep);
-    engine.emit({ type: 'turn.started', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry, promptBytes, session: session.label });
+    engine.emit({ type: 'turn.started', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, ...seen, try: attemptTry, promptBytes, session: session.label });
     // A worktree removed or re-pointed since the last turn is said as that, not as the agent's failure to start in it.
     await pinTaskWorktree(input.repo, input.worktree);
     const startedAt = new Date();
@@ -81,7 +83,7 @@ export async function runAgentTurn(engine: Engine, spec: TurnSpec): Promise<Turn
       costUsd: outcome.costUsd ?? null, tokens: outcome.tokens ?? null, at: startedAt.toISOString(),
     });
     engine.emit({
-      type: 'turn.finished', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, model, effort, try: attemptTry,
+      type: 'turn.finished', cycle, phase: spec.phase, role: spec.role, agent: adapter.type, ...seen, try: attemptTry,
       outcome: outcome.kind, exitCode: outcome.exitCode, signal: outcome.signal, durationMs: outcome.durationMs, promptBytes, outputBytes,
       costUsd: outcome.costUsd ?? null, tokens: outcome.tokens ?? null, message: outcome.message,
     });

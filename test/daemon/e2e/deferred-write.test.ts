@@ -24,6 +24,13 @@ describe('a board write an editor holds back', () => {
     await waitFor('STATUS.md to stop saying so', async () => !(await readFile(target.paths.status, 'utf8')).includes(deferred), 15_000, daemon);
     expect(await readFile(target.paths.board, 'utf8')).not.toMatch(/^\s*(worktree|branch|worker_pid|error):/m);
     expect((await target.auditEvents()).filter((event) => event['event'] === 'board.restored')).toEqual([]);
+    // Command agents are shown as they are: `command` with their argv[0], never a ladder model such as sonnet/high.
+    const events = await target.auditEvents();
+    const dispatched = events.find((event) => event['event'] === 'task.dispatched');
+    expect([dispatched?.['implementer'], dispatched?.['reviewer']]).toEqual([{ type: 'command', model: expect.not.stringMatching(/sonnet|gpt/), effort: null }, { type: 'command', model: expect.not.stringMatching(/sonnet|gpt/), effort: null }]);
+    const started = events.filter((event) => event['event'] === 'turn.started');
+    expect(started.length).toBeGreaterThan(0);
+    for (const event of started) expect([event['agent'], event['model'], event['effort']]).toEqual(['command', (dispatched?.['implementer'] as { model: string }).model, null]);
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited()).toBe(0);
   });

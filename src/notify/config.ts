@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { unknownKeys } from '../config/config-file.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { LineIndex } from '../text/line-index.js';
 import { DEFAULT_NOTIFY_EVENTS, NOTIFY_EVENTS, SINK_TYPES, WEBHOOK_FORMATS, type NotifyEvent, type SinkConfig, type SinkType, type WebhookFormat } from './types.js';
@@ -108,16 +109,6 @@ function webhookUrlProblem(url: unknown): string | null {
     return null;
   } catch {
     return 'is not a valid address (check it for spaces or a missing host).';
-  }
-}
-
-function unknownKeys(map: YAMLMap, allowed: readonly string[], where: string, what: string, fail: NotifyFail): void {
-  for (const pair of map.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    if (allowed.includes(key)) continue;
-    const guess = didYouMean(key, allowed);
-    const name = where === '' ? key : `${where}.${key}`;
-    fail(pair.key as Node, `${name} is not ${what}${guess === null ? '' : `; did you mean ${guess}?`} (${where === '' ? 'the settings' : `${where} takes`}: ${allowed.join(', ')}).`);
   }
 }
 

@@ -3,36 +3,18 @@ import { dirname, join } from 'node:path';
 import { CcxError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { fileExists } from '../../fs/exists.js';
-import { RESTART_SEC, START_LIMIT_BURST, START_LIMIT_INTERVAL_SEC, TIMEOUT_STOP_SEC } from '../constants.js';
 import { serviceManager, servicePaths, type ServiceHost } from '../host.js';
-import { assertPrintable, serviceSpec } from '../spec.js';
-import { fillTemplate, readTemplate } from '../template.js';
+import { serviceSpec } from '../spec.js';
 import type { ServiceReport } from '../types.js';
 import { requireOk, systemctl } from './systemctl.js';
-import { execArgument, executable, SYSTEMD_TEMPLATE } from './unit.js';
+import { renderSystemdUnit } from './unit.js';
 
 /** `ccx service install --runner`: a second user unit, beside the daemon's, that runs `ccx runner`. */
 export const RUNNER_UNIT = 'ccx-runner.service';
 
 /** The runner's unit: the daemon's template with `runner <args>` for ExecStart. */
 export async function renderRunnerUnit(host: ServiceHost, runnerArgs: readonly string[]): Promise<string> {
-  const spec = serviceSpec(host);
-  const exec = [spec.nodePath, spec.cliPath, 'runner', ...runnerArgs].map((arg, index) => {
-    assertPrintable(`the command line part ${JSON.stringify(arg)}`, arg);
-    return index === 0 ? executable(arg) : execArgument(arg);
-  });
-  const environment = spec.environment.map(([name, value]) => {
-    assertPrintable(name, value);
-    return `Environment="${`${name}=${value}`.replace(/%/g, '%%').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  });
-  const unit = fillTemplate(await readTemplate(SYSTEMD_TEMPLATE), {
-    EXEC_START: exec.join(' '),
-    ENVIRONMENT: environment.join('\n'),
-    START_LIMIT_INTERVAL_SEC: String(START_LIMIT_INTERVAL_SEC),
-    START_LIMIT_BURST: String(START_LIMIT_BURST),
-    TIMEOUT_STOP_SEC: String(TIMEOUT_STOP_SEC),
-    RESTART_SEC: String(RESTART_SEC),
-  });
+  const unit = await renderSystemdUnit(serviceSpec(host), ['runner', ...runnerArgs]);
   return unit.replace('Description=ccx daemon: BOARD.md tasks implemented, reviewed and merged', 'Description=ccx runner: attempts of a ccx daemon elsewhere, from NATS JetStream');
 }
 

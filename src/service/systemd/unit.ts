@@ -5,9 +5,9 @@ import { fillTemplate, readTemplate } from '../template.js';
 
 export const SYSTEMD_TEMPLATE = 'systemd/ccx.service';
 
-/** The user unit for `spec`, from the shipped template. */
-export async function renderSystemdUnit(spec: ServiceSpec): Promise<string> {
-  const exec = [spec.nodePath, spec.cliPath, ...SYSTEMD_DAEMON_ARGS].map((arg, index) => {
+/** The user unit for `spec`, from the shipped template: `ccx daemon` unless other ccx arguments are given. */
+export async function renderSystemdUnit(spec: ServiceSpec, ccxArgs: readonly string[] = SYSTEMD_DAEMON_ARGS): Promise<string> {
+  const exec = [spec.nodePath, spec.cliPath, ...ccxArgs].map((arg, index) => {
     assertPrintable(`the command line part ${JSON.stringify(arg)}`, arg);
     return index === 0 ? executable(arg) : execArgument(arg);
   });

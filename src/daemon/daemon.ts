@@ -208,7 +208,8 @@ export class Daemon {
       return;
     }
     this.services.notify.setGlobalSinks(loaded.sinks);
-    this.services.log.info({ sinks: loaded.sinks.map((sink) => sink.name) }, `${NOTIFY_FILE} read`);
+    // Said at info only when it names sinks: most data roots have no notify.yaml.
+    this.services.log[loaded.sinks.length > 0 ? 'info' : 'debug']({ sinks: loaded.sinks.map((sink) => sink.name) }, `${NOTIFY_FILE} read`);
   }
 
   /** One open per STATE_DIR, however many events about its config.yaml arrive while it loads. */

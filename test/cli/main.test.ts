@@ -54,7 +54,7 @@ describe('ccx command line', () => {
     expect(option.exitCode).toBe(2);
     expect(option.stderr).toMatchInlineSnapshot(`
       "ccx status: unknown option --jsn: did you mean --json?
-        Usage: ccx status [--json]
+        Usage: ccx status [--json] [--watch [--interval S]]
       "
     `);
   });

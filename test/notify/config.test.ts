@@ -28,7 +28,7 @@ describe('notify: in config.yaml', () => {
 
   it('points at each mistake with its line:column and a did-you-mean', () => {
     expect(problems(`notfy: []\n`)).toEqual([
-      '3:1: notfy is not a config.yaml setting; did you mean notify? (the settings: repo, integration, parallel, test, max_attempts, agents, commit_subject, notify).',
+      '3:1: notfy is not a config.yaml setting; did you mean notify? (the settings: repo, integration, parallel, test, max_attempts, agents, commit_subject, notify, ask, runners).',
     ]);
     expect(
       problems(`notify:

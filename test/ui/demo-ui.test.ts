@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/daemon.js';
 import { testdir } from '../helpers/testdir.js';
 
 describe('ccx demo --ui', () => {
-  it('serves the dashboard over the demo, prints its address with the token, and keeps serving until Ctrl-C', { timeout: 240_000 }, async () => {
+  it('serves the dashboard over the demo, prints its address with the token, and keeps serving until Ctrl-C (exit 130)', { timeout: 240_000 }, async () => {
     // A stand-in for the platform's opener: it notes the address it was given and opens nothing.
     const bin = await testdir({ 'xdg-open': '#!/bin/sh\nprintf "%s\\n" "$1" >> "$(dirname "$0")/opened.txt"\n' });
     await chmod(join(bin, 'xdg-open'), 0o755);
@@ -37,7 +37,7 @@ describe('ccx demo --ui', () => {
     expect(state.repos[0]?.tasks.map((task) => task.status)).toEqual(['merged', 'merged', 'merged', 'merged', 'merged']);
 
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
     const refused = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.on('connect', () => {

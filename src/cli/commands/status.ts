@@ -33,7 +33,7 @@ Options:
   async run({ values, positionals, io }) {
     const interval = watchInterval(stringOption(values, 'interval'));
     if (stringOption(values, 'interval') !== undefined && !booleanOption(values, 'watch')) throw new UsageError('--interval sets the pace of --watch, which is not given.', { hint: 'Run `ccx status --watch --interval S`.' });
-    if (booleanOption(values, 'watch')) return watchFrames(io, interval, booleanOption(values, 'json'), (frameIo) => status.run({ values: { ...values, watch: false }, positionals, io: frameIo }));
+    if (booleanOption(values, 'watch')) return watchFrames(io, interval, booleanOption(values, 'json'), (frameIo) => status.run({ values: { ...values, watch: false, interval: undefined }, positionals, io: frameIo }));
     const paint = painter(colorEnabled(io.env, io.stdoutIsTTY));
     const root = dataRoot(readEnv(io.env));
     const daemon = await runningDaemon(root);

@@ -13,16 +13,22 @@ export interface RepoContext {
   paths: StatePaths;
 }
 
-export async function repoContext(io: CliIO, repoPath = io.cwd): Promise<RepoContext> {
+/** `repoPath`: the repository when it is not the working directory's; `readOnly`: see openRepo. */
+export interface ContextOptions {
+  repoPath?: string;
+  readOnly?: boolean;
+}
+
+export async function repoContext(io: CliIO, options: ContextOptions = {}): Promise<RepoContext> {
   const env = readEnv(io.env);
-  const repo = await openRepo(repoPath);
+  const repo = await openRepo(options.repoPath ?? io.cwd, { readOnly: options.readOnly === true });
   const stateDir = await stateDirFor(repo, env, undefined, (notice) => io.stderr(`ccx: ${notice}\n`));
   return { env, repo, paths: statePaths(stateDir) };
 }
 
 /** Like repoContext, but fails with the fix when `ccx init` has not been run for this repository. */
-export async function initialisedContext(io: CliIO, repoPath = io.cwd): Promise<RepoContext> {
-  const context = await repoContext(io, repoPath);
+export async function initialisedContext(io: CliIO, options: ContextOptions = {}): Promise<RepoContext> {
+  const context = await repoContext(io, options);
   try {
     await access(context.paths.config);
   } catch {

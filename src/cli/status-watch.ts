@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { CliIO } from './command.js';
-import { clock } from './foreground/progress.js';
+import { clock } from '../text/clock.js';
 
 export const DEFAULT_WATCH_INTERVAL_S = 1;
 const MIN_WATCH_INTERVAL_S = 0.1;

@@ -1,9 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { originUrl } from '../git/repo.js';
 import type { GitRepo } from '../git/run.js';
 import type { CcxEnv } from './env.js';
-import { legacyRepoKey, moveLegacyStateDir, repoKeyFor } from './repo-key.js';
+import { legacyRepoKey, moveLegacyStateDir, repoIdentity } from './repo-key.js';
 
 export interface PlatformInfo {
   platform: NodeJS.Platform;
@@ -30,8 +29,9 @@ export function dataRoot(env: Pick<CcxEnv, 'dataHome'>, platform: PlatformInfo =
  */
 export async function stateDirFor(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'>, platform?: PlatformInfo, onNotice?: (message: string) => void): Promise<string> {
   const root = dataRoot(env, platform);
-  const current = join(root, await repoKeyFor(repo));
-  const moved = await moveLegacyStateDir(join(root, legacyRepoKey(repo.root, await originUrl(repo))), current);
+  const { key, origin } = await repoIdentity(repo);
+  const current = join(root, key);
+  const moved = await moveLegacyStateDir(join(root, legacyRepoKey(repo.root, origin)), current);
   if (moved.notice !== null) onNotice?.(moved.notice);
   return moved.dir;
 }

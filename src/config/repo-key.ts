@@ -7,19 +7,96 @@ import { fileExists } from '../fs/exists.js';
 import { originUrl } from '../git/repo.js';
 import { git, type GitRepo } from '../git/run.js';
 
+/** What the STATE_DIR's name is made of: the key, and origin's URL (the older key hashed it too). */
+export interface RepoIdentity {
+  key: string;
+  origin: string | null;
+}
+
 /**
  * `<repo-key>` exactly as ccx-loop's resolver (its /ccx:where) derives it, so a migrating user's
  * STATE_DIR is found as it is: `git config --local ccx.link` when set (ccx-loop's /ccx:link);
  * else the checkout's basename in ASCII lower case, `-`, and the first 7 hex of the sha256 of
  * origin's URL, or of the first remote's (in `git remote` order) when there is no origin; with no
  * remote at all, `<basename>-local-` and the hash of the checkout's real path.
+ *
+ * Every command starts here, so it is one `git config --list` read where that says everything; the
+ * rarer setups whose answer git computes from more than the config (url.*.insteadOf rewriting,
+ * remotes in .git/remotes or .git/branches, a remote without a url) ask git itself, as ccx-loop does.
  */
-export async function repoKeyFor(repo: GitRepo): Promise<string> {
+export async function repoIdentity(repo: GitRepo): Promise<RepoIdentity> {
+  const config = await configEntries(repo);
+  const urls = config === null ? null : await remoteUrlsFromConfig(repo, config);
+  if (config === null || urls === null) return repoIdentityByGit(repo);
+  const link = config.filter((entry) => entry.scope === 'local' && entry.key === 'ccx.link').at(-1)?.value;
+  const origin = urls.get('origin') ?? null;
+  if (link !== undefined && link !== '') return { key: checkedLink(link), origin };
+  const first = [...urls.keys()].sort(byteOrder)[0];
+  return { key: keyFromUrl(repo, origin ?? (first === undefined ? null : (urls.get(first) ?? null))), origin };
+}
+
+/** repoIdentity by asking git one question at a time (what ccx-loop's resolver runs). */
+export async function repoIdentityByGit(repo: GitRepo): Promise<RepoIdentity> {
+  const origin = await originUrl(repo);
   const link = await gitLine(repo, ['config', '--local', '--get', 'ccx.link'], [1]);
-  if (link !== null) return checkedLink(link);
+  if (link !== null) return { key: checkedLink(link), origin };
+  return { key: keyFromUrl(repo, origin ?? (await firstRemoteUrl(repo))), origin };
+}
+
+function keyFromUrl(repo: GitRepo, url: string | null): string {
   const name = asciiLower(basename(repo.root));
-  const url = (await originUrl(repo)) ?? (await firstRemoteUrl(repo));
   return url !== null ? `${name}-${sha7(url)}` : `${name}-local-${sha7(realpathSync(repo.root))}`;
+}
+
+interface ConfigEntry {
+  scope: string;
+  key: string;
+  value: string;
+}
+
+/** `git config --list` with scopes, in the order git reads them; null when git cannot list it. */
+async function configEntries(repo: GitRepo): Promise<ConfigEntry[] | null> {
+  const result = await git(repo, ['config', '--list', '-z', '--show-scope'], { cwd: repo.root, allowExitCodes: [1, 128], readOnly: true });
+  if (result.exitCode !== 0) return null;
+  const fields = result.stdout.split('\0');
+  const entries: ConfigEntry[] = [];
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    const entry = fields[index + 1] as string;
+    const newline = entry.indexOf('\n');
+    // A key without `=` in the file (`[section] flag`) comes without a newline: its value is true.
+    entries.push({ scope: fields[index] as string, key: newline === -1 ? entry : entry.slice(0, newline), value: newline === -1 ? '' : entry.slice(newline + 1) });
+  }
+  return entries;
+}
+
+/**
+ * Each remote's URL as `git remote get-url` gives it (its first url), from the config alone; null
+ * when git would answer from something else, so the caller asks git.
+ */
+async function remoteUrlsFromConfig(repo: GitRepo, config: readonly ConfigEntry[]): Promise<Map<string, string> | null> {
+  if (config.some((entry) => /^url\..*\.insteadof$/i.test(entry.key))) return null;
+  if ((await hasEntries(join(repo.commonDir, 'remotes'))) || (await hasEntries(join(repo.commonDir, 'branches')))) return null;
+  const urls = new Map<string, string>();
+  const named = new Set<string>();
+  for (const { key, value } of config) {
+    const match = /^remote\.(.+)\.([^.]+)$/.exec(key);
+    if (match === null) continue;
+    const [, name, variable] = match as unknown as [string, string, string];
+    named.add(name);
+    // An empty url resets the list in newer gits: leave that reading to git.
+    if (variable === 'url' && value === '') return null;
+    if (variable === 'url' && !urls.has(name)) urls.set(name, value);
+  }
+  return [...named].every((name) => urls.has(name)) ? urls : null;
+}
+
+async function hasEntries(dir: string): Promise<boolean> {
+  return (await readdir(dir).catch(() => [])).length > 0;
+}
+
+/** git sorts remote names by their bytes (strcmp), not by locale. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** The key ccx used before it followed ccx-loop: the real basename as written, hashed origin or real path. */

@@ -33,8 +33,10 @@ export function isAtLeast(version: readonly [number, number], minimum: readonly 
 /**
  * The repository that contains `path`. From inside a worktree it is still the main repository:
  * its root is the main checkout, so every worktree of a repository maps to one STATE_DIR.
+ * `readOnly`: the caller only reads (`ccx tasks`, `ccx status`), so git's version matters only as
+ * the reason a repository cannot be found, and is checked only then (one git process fewer).
  */
-export async function openRepo(path: string): Promise<GitRepo> {
+export async function openRepo(path: string, options: { readOnly?: boolean } = {}): Promise<GitRepo> {
   // Both git calls at once (a command's start is mostly waiting for git); a too-old git is still reported first.
   const located = gitUnqueued(['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel'], {
     cwd: path,
@@ -44,9 +46,15 @@ export async function openRepo(path: string): Promise<GitRepo> {
     throw error;
   });
   located.catch(() => undefined);
-  await requireGitVersion();
-  const result = await located;
-  if (result.exitCode !== 0) throw notARepo(path);
+  if (options.readOnly !== true) await requireGitVersion();
+  const result = await located.catch(async (error: unknown) => {
+    await requireGitVersion();
+    throw error;
+  });
+  if (result.exitCode !== 0) {
+    await requireGitVersion();
+    throw notARepo(path);
+  }
   const [commonDirLine, toplevelLine] = result.stdout.split('\n');
   if (commonDirLine === undefined || commonDirLine === '') throw notARepo(path);
   const commonDir = await realpath(commonDirLine);

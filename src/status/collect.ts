@@ -83,7 +83,7 @@ export async function repoReport(stateDir: string, repoPath: string, daemon: Dae
 /** Scopes that mean something else than in ccx-loop; none when the repository cannot be opened. */
 async function noticesFor(repoPath: string, rows: Parameters<typeof scopeMeaningNotices>[1]): Promise<ScopeMeaningNotice[]> {
   try {
-    return await scopeMeaningNotices(await openRepo(repoPath), rows);
+    return await scopeMeaningNotices(() => openRepo(repoPath, { readOnly: true }), rows);
   } catch {
     return [];
   }

@@ -1,14 +1,16 @@
+import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitTurn } from '../../src/git/commit/turn.js';
 import { outOfScopePaths } from '../../src/git/scope/out-of-scope.js';
-import { excludePathspec, withoutExcludeMagic } from '../../src/git/scope/pathspec.js';
+import { excludePathspec, SCOPE_GIT_ENV, withoutExcludeMagic } from '../../src/git/scope/pathspec.js';
 import { scopesOverlap } from '../../src/git/scope/overlap.js';
 import type { Scope } from '../../src/git/scope/types.js';
 import { validatePathspecs } from '../../src/git/scope/validate.js';
 import { engineRepo } from '../helpers/engine.js';
 import { runGit } from '../helpers/gitdir.js';
+import { seeded } from '../helpers/seeded.js';
 
 const scope = (include: string[], exclude: string[] = []) => ({ include, exclude });
 
@@ -31,6 +33,23 @@ describe('pathspec validation', () => {
         "ok src/[a-",
       ]
     `);
+  });
+  const seed = Number(process.env['CCX_TEST_SEED'] ?? Date.now() % 100_000);
+  it(`answers for generated globs what git answers asked about each one alone (seed ${seed})`, { timeout: 60_000 }, async () => {
+    const { repo, dir } = await engineRepo({ 'src/a.ts': '', 'docs/b.md': '' });
+    const random = seeded(seed);
+    const parts = ['src', 'docs', '..', '.', '*', '**', '?', '[a-', ']', ':', ':(', 'glob)', 'x y', '\\', 'ü', '!', '#', '"', 'a:b'];
+    const globs = Array.from({ length: 40 }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => parts[Math.floor(random() * parts.length)]).join(random() < 0.8 ? '/' : ''));
+    const checks = await validatePathspecs(repo, globs);
+    for (const [index, glob] of globs.entries()) {
+      const check = checks[index];
+      const gitSays = await new Promise<boolean>((resolve) => {
+        execFile('git', ['ls-files', '-z', '--', glob], { cwd: dir, env: { ...process.env, ...SCOPE_GIT_ENV } }, (error) => resolve(error === null));
+      });
+      // ccx may refuse more than git (an absolute path, an empty string), never less.
+      if (gitSays === false) expect(check?.ok, `seed ${seed}: ${JSON.stringify(glob)}`).toBe(false);
+      else if (check?.ok === false) expect(glob === '' || glob.startsWith('/'), `seed ${seed}: ${JSON.stringify(glob)}: ${check.error}`).toBe(true);
+    }
   });
 });
 

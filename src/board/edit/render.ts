@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { yamlModule } from '../../text/yaml-module.js';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
 /** A value in a row: a scalar, a list, or a mapping of them (a scope). */
@@ -22,7 +22,7 @@ export function doubleQuoted(value: string): string {
 function isPlainSafe(value: string): boolean {
   if (!PLAIN_SAFE.test(value) || value !== value.trim()) return false;
   try {
-    return parse(value) === value;
+    return yamlModule().parse(value) === value;
   } catch {
     return false;
   }

@@ -60,7 +60,7 @@ async function runForeground(values: OptionValues, io: CliIO): Promise<number> {
   const env = readEnv(io.env);
   const repoPath = stringOption(values, 'repo');
   const maxTasks = maxTasksOption(stringOption(values, 'max-tasks'));
-  const onlyStateDir = repoPath === undefined ? undefined : (await initialisedContext(io, repoPath)).paths.stateDir;
+  const onlyStateDir = repoPath === undefined ? undefined : (await initialisedContext(io, { repoPath })).paths.stateDir;
   const stateDirs = onlyStateDir === undefined ? await discoverStateDirs(dataRoot(env)) : [onlyStateDir];
   const startTier = await startTierOption(stringOption(values, 'start-tier'), stateDirs);
   const format = logFormat(stringOption(values, 'log-format'), io);

@@ -28,7 +28,7 @@ Options:
     if (task !== undefined && !isTaskId(task)) throw new UsageError(`--task must be a task id such as T-7, but it is ${JSON.stringify(task)}.`);
     const follow = booleanOption(values, 'follow');
     const lines = lineCount(stringOption(values, 'lines')) ?? (follow ? FOLLOW_BACKLOG_LINES : Infinity);
-    const path = (await initialisedContext(io)).paths.audit;
+    const path = (await initialisedContext(io, { readOnly: true })).paths.audit;
     const print = booleanOption(values, 'json') ? jsonLine : auditPrinter({ color: colorEnabled(io.env, io.stdoutIsTTY) });
     const filter = task === undefined ? {} : { task };
 

@@ -33,7 +33,7 @@ Options:
     if (status !== undefined && !(TASK_STATUSES as readonly string[]).includes(status)) {
       throw new UsageError(`--status must be one of ${TASK_STATUSES.join(', ')}, but it is ${JSON.stringify(status)}.`);
     }
-    const context = await initialisedContext(io);
+    const context = await initialisedContext(io, { readOnly: true });
     const { board, ladder } = await readBoardAndLadder(context);
     const json = booleanOption(values, 'json');
     if (!board.valid) {

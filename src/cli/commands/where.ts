@@ -7,7 +7,7 @@ export const where: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run({ io }) {
-    const context = await repoContext(io);
+    const context = await repoContext(io, { readOnly: true });
     io.stdout(`${context.paths.stateDir}\n`);
   },
 };

@@ -3,7 +3,7 @@ import { EVENT_WIDTH, REF_WIDTH } from '../../audit/index.js';
 import type { LogLevel } from '../../config/env.js';
 import { painter, type Tone } from '../../text/color.js';
 import { printable } from '../../text/printable.js';
-import { clock } from '../foreground/progress.js';
+import { clock } from '../../text/clock.js';
 import { priorityOfLevel, withPriority, type LogStyle } from './format.js';
 
 /** Fields every pino record carries; the readable line shows the rest as key=value. */

@@ -1,7 +1,7 @@
 import type { LoopEvent } from '../../loop/index.js';
 import { painter } from '../../text/color.js';
 import { printable } from '../../text/printable.js';
-import { clock, seconds } from './progress.js';
+import { clock, seconds } from '../../text/clock.js';
 
 /** How often the status line's elapsed times tick. */
 export const STATUS_TICK_MS = 1_000;

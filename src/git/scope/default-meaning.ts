@@ -18,11 +18,14 @@ export interface ScopeMeaningNotice extends Position {
  * For each row with a wildcard in its scope: a notice (not a problem: ccx keeps glob mode) when
  * git's default pathspec reading, which ccx-loop used, selects other tracked files than ccx's glob
  * reading, with one example file and, where one is found, the glob spelling that keeps the old meaning.
+ * `opened` may be a function that opens the repository, called only when a row needs git.
  */
-export async function scopeMeaningNotices(repo: GitRepo, rows: ReadonlyArray<{ id: string; scope: Scope; position: Position }>): Promise<ScopeMeaningNotice[]> {
+export async function scopeMeaningNotices(opened: GitRepo | (() => Promise<GitRepo>), rows: ReadonlyArray<{ id: string; scope: Scope; position: Position }>): Promise<ScopeMeaningNotice[]> {
   const notices: ScopeMeaningNotice[] = [];
   const doubtful = rows.filter((row) => ![...row.scope.include, ...row.scope.exclude].every(readsTheSame));
   if (doubtful.length === 0) return notices;
+  // A caller without the repository at hand opens it only now that git has something to answer.
+  const repo = typeof opened === 'function' ? await opened() : opened;
   // One listing of the index rules out the rows that can select no tracked file in either reading.
   const tracked = sortedPaths(splitNul((await git(repo, ['ls-files', '-z'], { cwd: repo.root, env: SCOPE_GIT_ENV, readOnly: true })).stdout));
   for (const row of doubtful) {

@@ -9,7 +9,7 @@ export type PathspecCheck = { glob: string; ok: true } | { glob: string; ok: fal
  */
 export async function validatePathspecs(repo: GitRepo, globs: readonly string[]): Promise<PathspecCheck[]> {
   const local = new Map(globs.map((glob) => [glob, localProblem(glob)]));
-  const forGit = [...new Set(globs.filter((glob) => local.get(glob) === undefined))];
+  const forGit = [...new Set(globs.filter((glob) => local.get(glob) === undefined && !plainlyAccepted(glob)))];
   const gitErrors = new Map<string, string>();
   // One git call for every glob (a board can have thousands); one each only when that call fails.
   if (forGit.length > 0 && (await gitComplaint(repo, forGit)) !== null) {
@@ -28,6 +28,15 @@ async function gitComplaint(repo: GitRepo, globs: readonly string[]): Promise<st
   const result = await git(repo, ['ls-files', '-z', '--', ...globs], { cwd: repo.root, env: SCOPE_GIT_ENV, readOnly: true, allowExitCodes: [128] });
   if (result.exitCode === 0) return null;
   return result.stderr.trim().replace(/^fatal: /, '') || `git rejected the pathspec (exit ${result.exitCode})`;
+}
+
+/**
+ * A glob git accepts without looking: in glob mode, `git ls-files` from the root refuses only bad
+ * magic (a leading `:`) and a path that climbs out of the repository (a `..` segment); anything
+ * else it takes as a pattern, matching or not. Boards are mostly these, and then need no git process.
+ */
+function plainlyAccepted(glob: string): boolean {
+  return !glob.startsWith(':') && !glob.split('/').includes('..');
 }
 
 function localProblem(glob: string): string | undefined {

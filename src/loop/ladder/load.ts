@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
+import { yamlModule } from '../../text/yaml-module.js';
 import { didYouMean } from '../../text/did-you-mean.js';
 import { parseJson } from '../../text/json-error.js';
 import { CcxError, errnoCode } from '../../errors.js';
@@ -52,6 +53,7 @@ export function parseLadder(text: string): { ladder: Ladder } | { problems: Prob
   const at = (node: Node | null | undefined, message: string): Problem => ({ ...lines.position(node?.range?.[0] ?? 0), message });
   const json = parseJson(text);
   if ('error' in json) return { problems: [{ line: json.error.line, column: json.error.column, message: `not valid JSON: ${json.error.message}` }] };
+  const { isMap, isSeq, parseDocument } = yamlModule();
   const doc = parseDocument(text);
   const root = doc.contents;
   if (!isMap(root)) return { problems: [at(root, 'the file must hold an object {"default_start": …, "tiers": […]}.')] };
@@ -87,6 +89,7 @@ export function parseLadder(text: string): { ladder: Ladder } | { problems: Prob
 type Fail = (node: Node | null | undefined, message: string) => void;
 
 function readRung(node: Node, where: string, fail: Fail): LadderRung | null {
+  const { isMap } = yamlModule();
   if (!isMap(node)) {
     fail(node, `${where} must be an object {"alias", "claude": {"model", "effort"}, "codex": {"model"}}.`);
     return null;
@@ -102,6 +105,7 @@ function readRung(node: Node, where: string, fail: Fail): LadderRung | null {
 
 /** `effort` may be left out: claude then uses its CLI's default, codex the rung's claude effort. */
 function readModel(rung: YAMLMap, agent: 'claude' | 'codex', where: string, efforts: readonly string[], fail: Fail): { model: string; effort?: string } | null {
+  const { isMap } = yamlModule();
   const node = rung.get(agent, true) as Node | undefined;
   if (!isMap(node)) {
     fail(node ?? rung, `${where}.${agent} is missing: it must be an object {"model": …} (with an optional "effort").`);

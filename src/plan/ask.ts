@@ -42,7 +42,7 @@ export async function askForPlan(input: AskInput): Promise<{ tasks: GroundedTask
   for (let attempt = 1; ; attempt++) {
     const prompt = input.prompt(refused);
     await keep(input.planDir, `try${attempt}.prompt.md`, prompt);
-    input.onProgress?.(`asking ${input.agent.type} (${model}/${effort}) for a plan${attempt > 1 ? ', once more with the problems of its first answer' : ''} …`);
+    input.onProgress?.(`asking ${input.agent.program === undefined ? `${input.agent.type} (${model}/${effort})` : `${input.agent.type} (${input.agent.program})`} for a plan${attempt > 1 ? ', once more with the problems of its first answer' : ''} …`);
     const outcome = await input.agent.runTurn({
       role: 'reviewer',
       prompt,

@@ -25,9 +25,9 @@ describe.skipIf(TMUX_MISSING)('ccx loop on a terminal', () => {
     const { repo, env } = await initialised({ implementer: { action: 'hang' } });
     const terminal = await runInTerminal([process.execPath, CLI_PATH, 'loop', 'Hang'], { cwd: repo, env, width: 160 });
     // The status line's own elapsed time moved past 2 s: it is redrawn while nothing else prints.
-    const ticking = await terminal.waitFor(/▸ \[cycle 1\/2\] implement: command \(sonnet\/high\) · [2-9]\.\d s · total \d+\.\d s/);
+    const ticking = await terminal.waitFor(/▸ \[cycle 1\/2\] implement: command \([^)]*node[^)]*\) · [2-9]\.\d s · total \d+\.\d s/);
     expect(ticking).toMatch(/^\d\d:\d\d:\d\d ccx loop L-1: "Hang", loop mode, 2 cycles/m);
-    expect(ticking).toMatch(/^\d\d:\d\d:\d\d \[cycle 1\/2\] implement: command \(sonnet\/high\) …$/m);
+    expect(ticking).toMatch(/^\d\d:\d\d:\d\d \[cycle 1\/2\] implement: command \([^)]*node[^)]*\) …$/m);
     // Redrawn in place: one status line on the screen, never one per tick.
     expect(ticking.match(/▸/g)).toHaveLength(1);
     expect(await terminal.screen({ escapes: true }), 'the clock is dim').toContain('\u001b[2m');
@@ -43,7 +43,7 @@ describe.skipIf(TMUX_MISSING)('ccx loop on a terminal', () => {
     // A grandchild that ignores TERM: the group is stopped only by the KILL that follows.
     const { repo, env } = await initialised({ implementer: { action: 'grandchild', wait: true } });
     const terminal = await runInTerminal([process.execPath, CLI_PATH, 'loop', 'Stubborn'], { cwd: repo, env, width: 160 });
-    await terminal.waitFor(/▸ \[cycle 1\/2\] implement: command \(sonnet\/high\) · [1-9]\.\d s/);
+    await terminal.waitFor(/▸ \[cycle 1\/2\] implement: command \([^)]*node[^)]*\) · [1-9]\.\d s/);
     await terminal.keys('C-c');
     await terminal.waitFor('SIGINT: stopping the running turn');
     await terminal.keys('C-c');

@@ -43,7 +43,7 @@ describe('ccx loop / ccx forever', () => {
       Merged into main as <sha> (1 file); the worktree and branch ccx/L-1 are removed.
       "
     `);
-    expect(run.stderr).toContain('[cycle 1/2] implement: command (sonnet/high) …');
+    expect(run.stderr).toContain(`[cycle 1/2] implement: command (${process.execPath}) …`);
     expect(run.stderr).toContain('[cycle 1/2] verdict: needs-attention, 1 high (0 skipped, 1 open)');
     expect(run.stderr).toContain('[cycle 2/2] tests passed in');
     expect((await runGit(repo, ['log', '--format=%s', 'main'])).trim().split('\n')).toEqual(['L-1: Add a range(start, end) helper that includes both ends', 'initial']);
@@ -94,7 +94,7 @@ describe('ccx loop / ccx forever', () => {
     const run = await runCli(['loop', '--loops', '1', '--commit', 'Edit a.txt'], { cwd: repo, env: { ...env, REPO: repo } });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toContain('merge: a.txt conflict with main; one resolve turn follows');
-    expect(run.stderr).toContain('[cycle 2/2] resolve: command (sonnet/high) …');
+    expect(run.stderr).toContain(`[cycle 2/2] resolve: command (${process.execPath}) …`);
     expect(run.stdout).toMatch(/Merged into main as [0-9a-f]{12} \(1 file, after one resolve turn\)/);
     expect(await readFile(join(repo, 'a.txt'), 'utf8')).toBe('task and person\n');
     expect((await runGit(repo, ['log', '--format=%s', 'main'])).trim().split('\n')).toEqual(['L-1: Edit a.txt', 'person', 'initial']);
@@ -117,7 +117,7 @@ describe('ccx loop / ccx forever', () => {
     const run = await runCli(['loop', 'Anything'], { cwd: repo, env });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/\[cycle 1\/2\] command is limited \(usage-limit\): waiting until \d\d:\d\d:\d\d \(in \d\.\d s\), then the same turn runs again\. Ctrl-C stops\./);
-    expect(run.stderr).toContain('[cycle 1/2] review: command (gpt-5.5/high), try 2 …');
+    expect(run.stderr).toContain(`[cycle 1/2] review: command (${process.execPath}), try 2 …`);
     expect(run.stdout).toContain('L-1 approved after 1 cycle');
     expect(run.stdout).toContain('Ready to merge (run with --commit to have ccx land it).');
   });

@@ -88,7 +88,7 @@ describe('ccx plan', () => {
       "
     `);
     expect(scrub(result.stderr)).toMatchInlineSnapshot(`
-      "ccx plan: asking command (sonnet/high) for a plan …
+      "ccx plan: asking command (<node>) for a plan …
       "
     `);
     const after = await readFile(board, 'utf8');
@@ -231,9 +231,9 @@ describe('ccx plan', () => {
     const result = await run(['Add a --json flag']);
     expect(result.exitCode).toBe(1);
     expect(scrub(result.stderr)).toMatchInlineSnapshot(`
-      "ccx plan: asking command (sonnet/high) for a plan …
+      "ccx plan: asking command (<node>) for a plan …
       ccx plan: its answer was refused (1 problem, listed in <state>/plans/<time>/try1.problems.txt)
-      ccx plan: asking command (sonnet/high) for a plan, once more with the problems of its first answer …
+      ccx plan: asking command (<node>) for a plan, once more with the problems of its first answer …
       ccx plan: the planning agent's answer was refused twice. The problems with its second answer:
         - tasks[0] ("P1").priority must be one of high, normal, low, but it is "urgent"
         - tasks[0] ("P1").depends_on names "P9", which is neither the key of another task of this plan nor a row on the board (the board has no rows yet)
@@ -309,9 +309,9 @@ describe('ccx plan', () => {
     const refused = await big.plan(['Everything at once']);
     expect(refused.exitCode).toBe(1);
     expect(big.scrub(refused.stderr)).toMatchInlineSnapshot(`
-      "ccx plan: asking command (sonnet/high) for a plan …
+      "ccx plan: asking command (<node>) for a plan …
       ccx plan: its answer was refused (1 problem, listed in <state>/plans/<time>/try1.problems.txt)
-      ccx plan: asking command (sonnet/high) for a plan, once more with the problems of its first answer …
+      ccx plan: asking command (<node>) for a plan, once more with the problems of its first answer …
       ccx plan: the planning agent's answer was refused twice. The problems with its second answer:
         - "tasks" has 30 tasks; a plan has at most 25: merge small tasks, or plan part of the work now and the rest later
         Its prompts and answers are in <state>/plans/<time>. Nothing was written: the board and the briefs are unchanged. Run ccx plan again, perhaps with a narrower prompt, or add rows yourself (ccx add).
@@ -323,9 +323,9 @@ describe('ccx plan', () => {
     const failed = await dangling.plan(['Two steps']);
     expect(failed.exitCode).toBe(1);
     expect(dangling.scrub(failed.stderr)).toMatchInlineSnapshot(`
-      "ccx plan: asking command (sonnet/high) for a plan …
+      "ccx plan: asking command (<node>) for a plan …
       ccx plan: its answer was refused (2 problems, listed in <state>/plans/<time>/try1.problems.txt)
-      ccx plan: asking command (sonnet/high) for a plan, once more with the problems of its first answer …
+      ccx plan: asking command (<node>) for a plan, once more with the problems of its first answer …
       ccx plan: the planning agent's answer was refused twice. The problems with its second answer:
         - tasks[0] ("P1").depends_on names "T-7", which is neither the key of another task of this plan nor a row on the board (the board has no rows yet)
         - tasks[1] ("P2").depends_on names "P3", which is neither the key of another task of this plan nor a row on the board (the board has no rows yet)
@@ -486,7 +486,7 @@ describe('ccx plan', () => {
     expect([result.exitCode, limited.scrub(result.stderr)]).toMatchInlineSnapshot(`
       [
         1,
-        "ccx plan: asking command (sonnet/high) for a plan …
+        "ccx plan: asking command (<node>) for a plan …
       ccx plan: the planning agent gave no plan. The command agent "<node>" hit its usage limit (it said: "usage limit reached (scripted)"). This is not a failure. It resets at 2031-01-02T03:04:05.000Z; wait until then and run the same turn again.
         Wait until 2031-01-02T03:04:05.000Z, then run the same ccx plan again. Nothing was written: the board and the briefs are unchanged.
       ",
@@ -500,7 +500,7 @@ describe('ccx plan', () => {
     expect([failed.exitCode, missing.scrub(failed.stderr)]).toMatchInlineSnapshot(`
       [
         1,
-        "ccx plan: asking command (sonnet/high) for a plan …
+        "ccx plan: asking command (/nonexistent/ccx-planner) for a plan …
       ccx plan: the planning agent gave no plan. The command agent could not start: "/nonexistent/ccx-planner" was not found. Fix the agent's argv in config.yaml: its first item must be a program on PATH or an absolute path to an executable file.
         Install the agent, or fix agents.implementer in config.yaml, then run ccx plan again. Nothing was written: the board and the briefs are unchanged.
       ",

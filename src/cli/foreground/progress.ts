@@ -20,7 +20,7 @@ export function progressPrinter(print: (line: string) => void, testCommand: stri
         if (event.phase === 'test' && testCommand !== null) write(`${at(event.cycle)} test: ${testCommand} …`);
         return;
       case 'turn.started':
-        write(`${at(event.cycle)} ${event.phase}: ${event.agent} (${event.model}/${event.effort})${event.try > 1 ? `, try ${event.try}` : ''} …`);
+        write(`${at(event.cycle)} ${event.phase}: ${agentShown(event)}${event.try > 1 ? `, try ${event.try}` : ''} …`);
         return;
       case 'turn.progress':
         write(`    ${event.line.length > MAX_PROGRESS_CHARS ? `${event.line.slice(0, MAX_PROGRESS_CHARS)}…` : event.line}`);
@@ -63,3 +63,7 @@ export function progressPrinter(print: (line: string) => void, testCommand: stri
   };
 }
 
+/** A turn's agent as it is: a command agent by its program (the ladder's pair reaches it only as CCX_MODEL), claude and codex with their model/effort. */
+export function agentShown(turn: { agent: string; model: string; effort: string; program?: string }): string {
+  return turn.program === undefined ? `${turn.agent} (${turn.model}/${turn.effort})` : `${turn.agent} (${turn.program})`;
+}

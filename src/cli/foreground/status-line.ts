@@ -2,6 +2,7 @@ import type { LoopEvent } from '../../loop/index.js';
 import { painter } from '../../text/color.js';
 import { printable } from '../../text/printable.js';
 import { clock, seconds } from '../../text/clock.js';
+import { agentShown } from './progress.js';
 
 /** How often the status line's elapsed times tick. */
 export const STATUS_TICK_MS = 1_000;
@@ -88,7 +89,7 @@ export function activityTracker(): (event: LoopEvent) => string | null | undefin
         of = event.maxCycles;
         return undefined;
       case 'turn.started':
-        return `[cycle ${event.cycle}/${of}] ${event.phase}: ${event.agent} (${event.model}/${event.effort})`;
+        return `[cycle ${event.cycle}/${of}] ${event.phase}: ${agentShown(event)}`;
       case 'phase':
         return event.phase === 'test' ? `[cycle ${event.cycle}/${of}] tests` : undefined;
       case 'limit.paused':

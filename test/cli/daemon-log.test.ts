@@ -1,7 +1,12 @@
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AuditFeed } from '../../src/cli/daemon-log/event-feed.js';
 import { logFormat, priorityOfLevel, underJournald, withPriority } from '../../src/cli/daemon-log/format.js';
 import { readableLine } from '../../src/cli/daemon-log/logger.js';
 import { graceText, stoppingLine } from '../../src/cli/daemon-log/signals.js';
+import { waitFor } from '../helpers/daemon.js';
+import { testdir } from '../helpers/testdir.js';
 
 describe('the daemon log format', () => {
   it('is readable on a terminal (stderr or stdout), JSON otherwise, and --log-format wins', () => {
@@ -39,5 +44,25 @@ describe('the daemon log format', () => {
     expect(stoppingLine(['T-11'], 1_500, 'SIGTERM')).toBe('stopping: waiting up to 1.5 s for T-11');
     expect(stoppingLine([], 20_000, 'SIGINT')).toBe('stopping: no task running');
     expect(graceText(0)).toBe('0 s');
+  });
+});
+
+describe('the foreground daemon event feed', () => {
+  it('names the repository on each line while it serves more than one', { timeout: 20_000 }, async () => {
+    const root = await testdir({ 'widgets-1a2b3c4/audit.jsonl': '', 'gadgets-local-5d6e7f8/audit.jsonl': '' });
+    const printed: string[] = [];
+    const feed = new AuditFeed({ format: 'pretty', color: false, journald: false }, (text) => printed.push(text));
+    const record = (task: string) => `${JSON.stringify({ time: new Date().toISOString(), event: 'task.dispatched', repo: '/r', task, attempt: 1 })}\n`;
+    feed.add(join(root, 'widgets-1a2b3c4'));
+    await appendFile(join(root, 'widgets-1a2b3c4', 'audit.jsonl'), record('T-1'));
+    await waitFor('the line of the only repository', () => printed.some((text) => text.includes('T-1')));
+    feed.add(join(root, 'gadgets-local-5d6e7f8'));
+    await appendFile(join(root, 'gadgets-local-5d6e7f8', 'audit.jsonl'), record('T-3'));
+    await appendFile(join(root, 'widgets-1a2b3c4', 'audit.jsonl'), record('T-3'));
+    await waitFor('both T-3 lines', () => printed.filter((text) => text.includes('T-3')).length === 2);
+    await feed.close();
+    const lines = printed.join('').split('\n').filter((line) => line.includes('task.dispatched'));
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d {2}T-1 a1/);
+    expect(lines.slice(1).sort()).toEqual([expect.stringMatching(/^gadgets-local-5d6e7f8 {2}\d\d:\d\d:\d\d {2}T-3 a1/), expect.stringMatching(/^widgets-1a2b3c4 {2}\d\d:\d\d:\d\d {2}T-3 a1/)]);
   });
 });

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { auditPrinter, auditTone, followAuditLog, type AuditRecord } from '../../audit/index.js';
 import { statePaths } from '../../config/paths.js';
 import { PRIORITY, withPriority, type LogStyle } from './format.js';
@@ -9,7 +10,9 @@ const FEED_POLL_MS = 250;
 
 /**
  * The readable event lines of a foreground daemon: each served repository's audit.jsonl, followed
- * from where it ended when the repository was opened, printed like `ccx logs -f`.
+ * from where it ended when the repository was opened, printed like `ccx logs -f`. While it serves
+ * more than one repository, each line starts with its STATE_DIR's name, so T-3 of one is not
+ * taken for T-3 of another.
  */
 export class AuditFeed {
   private readonly stop = new AbortController();
@@ -39,7 +42,8 @@ export class AuditFeed {
       pollMs: FEED_POLL_MS,
       onRecord: (record) => {
         const tone = auditTone(record);
-        this.write(withPriority(this.print(record), tone === 'bad' || tone === 'warn' ? PRIORITY.warning : PRIORITY.info, this.style.journald));
+        const text = this.print(record);
+        this.write(withPriority(this.follows.size > 1 ? namedLine(text, basename(stateDir)) : text, tone === 'bad' || tone === 'warn' ? PRIORITY.warning : PRIORITY.info, this.style.journald));
       },
     }).catch((error: unknown) => this.write(`ccx daemon: stopped showing ${path}: ${error instanceof Error ? error.message : String(error)}\n`));
     this.follows.set(stateDir, following);
@@ -51,4 +55,10 @@ export class AuditFeed {
     this.stop.abort();
     await Promise.all(this.follows.values());
   }
+}
+
+/** The printed record with the repository's name before its event line (after a day line, if any). */
+export function namedLine(text: string, name: string): string {
+  const start = text.lastIndexOf('\n', text.length - 2) + 1;
+  return `${text.slice(0, start)}${name}  ${text.slice(start)}`;
 }

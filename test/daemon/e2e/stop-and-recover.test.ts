@@ -43,7 +43,8 @@ describe('stopping and recovering', () => {
   it('after kill -9 mid-review, a restarted daemon reaps the agents, resumes the review, and merges exactly once', { timeout: 120_000 }, async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'slow', delayMs: 2_000 }] });
     const first = startDaemon(target);
-    await waitFor('the review turn to start', async () => started(await target.auditEvents(), 'T-1', 'reviewer') === 1, 60_000, first);
+    // turn.started is written just before the agent is spawned: wait for its process too, so the kill finds one to leave behind.
+    await waitFor('the review turn to start, its agent running', async () => started(await target.auditEvents(), 'T-1', 'reviewer') === 1 && (await processesOf(target.paths.stateDir)).length > 0, 60_000, first);
     first.child.kill('SIGKILL');
     await first.exited();
     expect((await processesOf(target.paths.stateDir)).length).toBeGreaterThan(0);

@@ -1,7 +1,9 @@
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { gitdir } from '../helpers/gitdir.js';
 import { call, uiFixture, type UiFixture } from './fixture.js';
 import { SseClient } from './sse-client.js';
 
@@ -71,6 +73,21 @@ describe('GET /api/events', () => {
     await resumed.until((events) => events.some((event) => event.event === 'replayed'));
     expect(resumed.messages().map((event) => numberOf(event.data))).toEqual([3]);
     resumed.close();
+  });
+
+  it('the stream of every repository takes in one set up after it connected: a state event, then its lines', { timeout: 30_000 }, async () => {
+    // No safety poll in this test's time: the data root's change events must do it.
+    const fixture = await uiFixture({ events: { pollMs: 600_000 } });
+    const client = await SseClient.open(fixture, '/api/events');
+    await client.until((events) => events.some((event) => event.event === 'replayed'));
+    const init = await runCli(['init'], { cwd: await gitdir(), env: fixture.env });
+    expect(init.exitCode, init.stderr).toBe(0);
+    const key = basename(init.stdout.trim());
+    await client.until((events) => events.some((event) => event.event === 'state' && (JSON.parse(event.data) as { key: string }).key === key));
+    await appendFile(join(init.stdout.trim(), 'audit.jsonl'), line(7, 'T-9'));
+    await client.until(() => client.messages().some((event) => (JSON.parse(event.data) as { key: string }).key === key && numberOf(event.data) === 7));
+    expect(client.messages().at(-1)?.id).toContain(`${key}@`);
+    client.close();
   });
 
   it('a change of the board is a state event, so the page can fetch /api/state again', async () => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { watch, type FSWatcher } from 'node:fs';
 // The audit folder's own files, not its index: the index also loads the writer (and pino), which a reader never needs.
 import { followAuditLog } from '../../audit/follow.js';
 import { isTaskId } from '../../board/parse/row-fields.js';
@@ -16,6 +17,8 @@ export const PING_MS = 15_000;
  * the stream; this is only the safety net, kept long so an idle dashboard costs next to nothing.
  */
 export const EVENTS_POLL_MS = 30_000;
+/** A second look this long after the data root changed: `ccx init` makes the folder, then writes config.yaml in it. */
+const NEW_REPO_SETTLE_MS = 300;
 /** A client that lets more than this pile up unread is cut (it reconnects with Last-Event-ID). */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -80,10 +83,13 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
   // One write for the whole replay: 10,000 events cost one syscall, not 10,000.
   write(`retry: 2000\n\n${caught.events.map(frame).join('')}event: replayed\ndata: ${JSON.stringify({ count: caught.events.length })}\n\n`);
   const ping = setInterval(() => write(': ping\n\n'), options.pingMs ?? PING_MS);
-  const unwatch = watchStateFiles(sources, (key) => write(`event: state\ndata: ${JSON.stringify({ key })}\n\n`));
-  try {
-    await Promise.all(sources.map((source) => followAuditLog(source.audit, {
-      fromOffset: caught.ends.get(source.key) ?? 0,
+  const following = new Map<string, Promise<unknown>>();
+  const unwatchers: Array<() => void> = [];
+  let failure: unknown;
+  const follow = (source: LogSource & { dir: string }, fromOffset: number) => {
+    unwatchers.push(watchStateFiles([source], (key) => write(`event: state\ndata: ${JSON.stringify({ key })}\n\n`)));
+    following.set(source.key, followAuditLog(source.audit, {
+      fromOffset,
       signal: closed.signal,
       ...(task === undefined ? {} : { task }),
       pollMs: options.pollMs ?? EVENTS_POLL_MS,
@@ -92,14 +98,77 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
         position.delete(source.key);
         write(`event: reset\ndata: ${JSON.stringify({ key: source.key, reason })}\n\n`);
       },
-    })));
+    }).catch((error: unknown) => {
+      failure ??= error;
+      stop();
+    }));
+  };
+  for (const source of sources) follow(source, caught.ends.get(source.key) ?? 0);
+  // The stream of every repository also takes in one set up after it connected (`ccx init` elsewhere), from its first line.
+  if (repoKey === null) {
+    unwatchers.push(watchNewRepositories(repos, new Set(keys), closed.signal, options.pollMs ?? EVENTS_POLL_MS, async (key) => {
+      const { paths } = await repos.get(key);
+      follow({ key, audit: paths.audit, dir: paths.stateDir }, 0);
+      write(`event: state\ndata: ${JSON.stringify({ key })}\n\n`);
+    }));
+  }
+  try {
+    await new Promise<void>((resolve) => {
+      if (closed.signal.aborted) resolve();
+      else closed.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.all(following.values());
+    if (failure !== undefined) throw failure;
   } finally {
     stop();
     clearInterval(ping);
-    unwatch();
+    for (const unwatch of unwatchers) unwatch();
     options.signal.removeEventListener('abort', stop);
     res.end();
   }
+}
+
+/**
+ * Calls `onNew(key)` for each repository that appears under the data root: looked for when the
+ * data root changes (again a moment later, as `ccx init` writes config.yaml after the folder) and,
+ * as a safety net, every `pollMs`.
+ */
+function watchNewRepositories(repos: UiRepos, known: Set<string>, signal: AbortSignal, pollMs: number, onNew: (key: string) => Promise<void>): () => void {
+  let looking = Promise.resolve();
+  const look = () => {
+    looking = looking.then(async () => {
+      if (signal.aborted) return;
+      for (const key of await repos.keys()) {
+        if (known.has(key) || signal.aborted) continue;
+        known.add(key);
+        await onNew(key).catch(() => known.delete(key));
+      }
+    });
+  };
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      look();
+    }, ms);
+    timers.add(timer);
+  };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(repos.dataRoot, { persistent: false }, () => {
+      look();
+      later(NEW_REPO_SETTLE_MS);
+    });
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    // No data root to watch yet: the poll finds what appears.
+  }
+  const poll = setInterval(look, pollMs);
+  return () => {
+    watcher?.close();
+    clearInterval(poll);
+    for (const timer of timers) clearTimeout(timer);
+  };
 }
 
 function historyOf(text: string | null): number {

@@ -56,10 +56,13 @@ Options:
     }
     const orphans = status === undefined ? await orphanBriefs({ tasks: context.paths.tasks, archive: context.paths.archive }, new Set(board.usedNumbers.map((number) => `T-${number}`))) : [];
     const orphanRows = orphans.map((id) => ({ fields: { id, status: ORPHAN, brief: `tasks/${id}.md` }, problems: [] }));
-    const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => rows.some((listed) => listed.fields['id'] === row.id)));
+    const listedIds = new Set(rows.map((row) => row.fields['id']));
+    const notices = await scopeMeaningNotices(context.repo, board.rows.filter((row) => listedIds.has(row.id)));
     if (json) {
       const noticesOf = (id: unknown) => notices.filter((notice) => notice.task === id).map(noticeJson);
-      io.stdout(`${JSON.stringify([...rows, ...orphanRows].map((row) => ({ ...row.fields, problems: row.problems.map(problemJson), notices: noticesOf(row.fields['id']) })), null, 2)}\n`);
+      // Added to each row's own fresh object (rowJson's), last, as the output has always had them.
+      const output = [...rows, ...orphanRows].map((row) => Object.assign(row.fields, { problems: row.problems.map(problemJson), notices: noticesOf(row.fields['id']) }));
+      io.stdout(`${JSON.stringify(output, null, 2)}\n`);
       return 0;
     }
     io.stdout(table([...rows, ...orphanRows]));
@@ -113,9 +116,13 @@ async function archivedRows(archiveDir: string, onBoard: ReadonlySet<unknown>, d
   return listed;
 }
 
+/**
+ * A row as `tasks --json` prints it: the fields as written, in their order, each with its value as
+ * read (defaults filled in), then the fields left out. Built key by key: an object spread with this
+ * many keys costs V8 some 50 µs a row, most of `ccx tasks --json` on a 1,000-row board.
+ */
 function rowJson(row: TaskRow, defaultStart: string): Record<string, unknown> {
-  return {
-    ...row.fields,
+  const read: Record<string, unknown> = {
     id: row.id,
     title: row.title,
     scope: row.scope,
@@ -143,6 +150,10 @@ function rowJson(row: TaskRow, defaultStart: string): Record<string, unknown> {
     notes: row.notes,
     line: row.position.line,
   };
+  const json: Record<string, unknown> = {};
+  for (const key of Object.keys(row.fields)) json[key] = Object.hasOwn(read, key) ? read[key] : row.fields[key];
+  for (const key of Object.keys(read)) if (!Object.hasOwn(json, key)) json[key] = read[key];
+  return json;
 }
 
 function noticeJson(notice: ScopeMeaningNotice) {

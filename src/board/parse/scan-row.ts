@@ -30,7 +30,7 @@ const PIPE = 0x7c;
 /**
  * The chunk's lines as offsets into it, in tables reused from row to row (scanRow runs synchronously,
  * start to end): `starts` where each line begins, `ends` where its `\n` is, `indents` how many
- * characters trimStart() would remove, `blanks` whether that is all of it.
+ * spaces it starts with, `blanks` whether that is all of it.
  */
 let starts = new Int32Array(64);
 let ends = new Int32Array(64);
@@ -66,7 +66,9 @@ function measureLines(): boolean {
   for (let start = 0; start < source.length; ) {
     const newline = source.indexOf('\n', start);
     let first = start;
-    while (first < newline && isTrimmed(source.charCodeAt(first))) first += 1;
+    while (first < newline && source.charCodeAt(first) === SPACE) first += 1;
+    // YAML indents with spaces only: other white space (a no-break space) before the text is left to yaml.
+    if (first < newline && isTrimmed(source.charCodeAt(first))) return false;
     const blank = first === newline;
     if (!blank && source.charCodeAt(newline - 1) === SPACE) return false;
     if (count === starts.length) grow();

@@ -25,15 +25,16 @@ export function inlineValue(text: string, start: number, end: number): InlineVal
   const items: unknown[] = [];
   const innerStart = start + 1;
   const innerEnd = end - 1;
-  if (!isWhitespaceOnly(text, innerStart, innerEnd)) {
+  if (!isSpacesOnly(text, innerStart, innerEnd)) {
     let partStart = innerStart;
     while (partStart <= innerEnd) {
       let partEnd = text.indexOf(',', partStart);
       if (partEnd === -1 || partEnd > innerEnd) partEnd = innerEnd;
       let itemStart = partStart;
       let itemEnd = partEnd;
-      while (itemStart < itemEnd && isTrimmed(text.charCodeAt(itemStart))) itemStart += 1;
-      while (itemEnd > itemStart && isTrimmed(text.charCodeAt(itemEnd - 1))) itemEnd -= 1;
+      // YAML separates with spaces only (tabs never reach here): a no-break space is part of the item.
+      while (itemStart < itemEnd && text.charCodeAt(itemStart) === 0x20) itemStart += 1;
+      while (itemEnd > itemStart && text.charCodeAt(itemEnd - 1) === 0x20) itemEnd -= 1;
       const item = text.slice(itemStart, itemEnd);
       if (item === '' || FLOW_BRACKET.test(item)) throw new NotSimple();
       items.push(inlineScalar(item, itemStart).value);
@@ -72,9 +73,8 @@ function plainValue(text: string): unknown {
   return text;
 }
 
-/** Whether [start, end) holds only what String.prototype.trim removes. */
-function isWhitespaceOnly(text: string, start: number, end: number): boolean {
-  for (let at = start; at < end; at += 1) if (!isTrimmed(text.charCodeAt(at))) return false;
+function isSpacesOnly(text: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at += 1) if (text.charCodeAt(at) !== 0x20) return false;
   return true;
 }
 

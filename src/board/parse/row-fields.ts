@@ -173,12 +173,13 @@ export class RowFields {
 
   /** Fields that are not part of a row: a typo here could silently drop a dependency, so it skips the row. */
   rejectUnknownKeys(): void {
-    for (const [key, field] of this.shape.keys) {
-      if (ROW_FIELD_SET.has(key)) continue;
+    // forEach: no entry array per key, and this runs for every row.
+    this.shape.keys.forEach((field, key) => {
+      if (ROW_FIELD_SET.has(key)) return;
       const suggestion = closestField(key);
       const offset = field.keyStart;
       this.fail(offset, `${key} is not a row field${suggestion === null ? '' : ` (did you mean ${suggestion}?)`}; rows take ${ROW_FIELDS.join(', ')}.`);
-    }
+    });
   }
 
   isCollection(key: string): boolean {

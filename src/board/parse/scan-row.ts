@@ -1,5 +1,6 @@
 import type { PairLayout, RowLayout, ScalarStyle } from './layout.js';
 import type { RowShape } from './row-fields.js';
+import { ROW_FIELDS } from '../types.js';
 import { NotSimple, inlineScalar, inlineValue, isTrimmed } from './scan-scalar.js';
 
 /** One row read by the line scanner: its plain values, where each field is written, and its layout. */
@@ -138,9 +139,26 @@ function readKey(index: number, indent: number): string {
   if (source.charCodeAt(after) !== COLON) throw new NotSimple();
   const following = source.charCodeAt(after + 1);
   if (following !== SPACE && after + 1 !== ends[index]) throw new NotSimple();
-  const key = source.slice(from, after);
+  const key = knownKey(from, after) ?? source.slice(from, after);
   if (RESERVED_KEYS.has(key)) throw new NotSimple();
   return key;
+}
+
+/** Row fields and scope's keys by length: a key that is one of them is not sliced out of the text again. */
+const KNOWN_KEYS: readonly (readonly string[])[] = (() => {
+  const byLength: string[][] = [];
+  for (const key of [...ROW_FIELDS, 'include', 'exclude']) (byLength[key.length] ??= []).push(key);
+  return byLength;
+})();
+
+function knownKey(from: number, after: number): string | undefined {
+  const candidates = KNOWN_KEYS[after - from];
+  if (candidates === undefined) return undefined;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const key = candidates[index] as string;
+    if (source.startsWith(key, from)) return key;
+  }
+  return undefined;
 }
 
 function isLowerLetter(code: number): boolean {

@@ -1,5 +1,6 @@
 // Fast reads (issue 13 item 8): whole-process `ccx tasks --json` and `ccx status --json` on a 1,000-row
-// board, cold (a fresh process each run, no row cache file), and an in-process parse of 10,000 rows.
+// board, cold (a fresh process each run, no row cache file), an in-process parse of 10,000 rows, and
+// the first parse in a fresh process (of 10,000 and of 1,000 rows, with whether it loaded remark or yaml).
 // Targets: each ≤ 300 ms. Figures are wall-clock medians and p95s; cpu_ms (user + system) is printed
 // beside them because on a shared, loaded machine the wall clock mostly measures the queue for a core.
 import { execFileSync, spawn } from 'node:child_process';
@@ -106,6 +107,58 @@ function parseFigure(rows) {
   return verdict({ rows, runs: times.length, median_ms: round(median(times)), p95_ms: round(p95(times)), cpu_median_ms: round(median(cpu)) });
 }
 
+/**
+ * The first parse in a fresh process (what one CLI command pays: nothing optimised yet, the heap still
+ * small), and which markdown and YAML packages such a parse loads: a plainly structured board of
+ * everyday rows needs neither remark nor yaml.
+ */
+async function firstCallFigure(rows) {
+  const root = mkdtempSync(join(tmpdir(), 'ccx-bench-first-parse-'));
+  try {
+    const board = join(root, 'BOARD.md');
+    writeFileSync(board, boardText(rows));
+    const parser = new URL('../../dist/board/parse/parser.js', import.meta.url).href;
+    const script = [
+      "import { readFileSync } from 'node:fs';",
+      "import { createRequire } from 'node:module';",
+      `const text = readFileSync(${JSON.stringify(board)}, 'utf8');`,
+      `const { BoardParser } = await import(${JSON.stringify(parser)});`,
+      'const started = performance.now();',
+      'const usage = process.cpuUsage();',
+      'const parsed = new BoardParser().parse(text);',
+      'const used = process.cpuUsage(usage);',
+      'const ms = performance.now() - started;',
+      "const loaded = Object.keys(createRequire(import.meta.url).cache).join('\\n');",
+      'console.log(JSON.stringify({ ms, cpu: (used.user + used.system) / 1000, rows: parsed.rows.length,',
+      "  remark: /node_modules[\\\\/](remark-parse|unified|micromark)/.test(loaded), yaml: /node_modules[\\\\/]yaml[\\\\/]/.test(loaded) }));",
+    ].join('\n');
+    const runs = [];
+    for (let i = 0; i < 5; i += 1) {
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString();
+      const figure = JSON.parse(out);
+      if (figure.rows !== rows) throw new Error(`the first parse found ${figure.rows} rows of ${rows}`);
+      runs.push(figure);
+    }
+    const times = runs.map((figure) => figure.ms);
+    return verdict({
+      rows,
+      runs: runs.length,
+      median_ms: round(median(times)),
+      p95_ms: round(p95(times)),
+      cpu_median_ms: round(median(runs.map((figure) => figure.cpu))),
+      loads_remark: runs.some((figure) => figure.remark),
+      loads_yaml: runs.some((figure) => figure.yaml),
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 export async function run() {
-  return { ...(await commandFigures(1000)), parse_10000_rows: parseFigure(10000) };
+  return {
+    ...(await commandFigures(1000)),
+    parse_10000_rows: parseFigure(10000),
+    parse_10000_rows_first_call: await firstCallFigure(10000),
+    parse_1000_rows_first_call: await firstCallFigure(1000),
+  };
 }

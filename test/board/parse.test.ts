@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoard } from '../../src/board/parse/parser.js';
+import { BoardParser, parseBoard } from '../../src/board/parse/parser.js';
 import type { BoardProblem } from '../../src/board/types.js';
 
 const board = (yaml: string, before = '# Board\n\n## Direction\n\nGo.\n\n## Tasks\n\n') => `${before}\`\`\`yaml\n${yaml}\`\`\`\n`;
@@ -163,5 +163,20 @@ describe('parsing again after an edit', () => {
     expect(parseBoard(withAlias).rows.map((row) => row.title)).toEqual(['shared', 'shared']);
     const flow = board('[{id: T-1, title: a, status: draft}, {id: T-2, title: b, status: pending}]\n');
     expect(parseBoard(flow).rows.map((row) => row.id)).toEqual(['T-1', 'T-2']);
+  });
+
+  it('moves cached rows to where they are now: same rows, layouts and problems as a fresh parse', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `- id: T-${i + 1}\n  title: row ${i}\n  status: ${i % 5 === 2 ? 'nope' : 'pending'}\n  notes: "n ${i}"\n`).join('');
+    const parser = new BoardParser();
+    const first = parser.parse(board(rows));
+    const edits = [
+      board(rows, '# Board\n\n## Direction\n\nGo further, on a longer line.\n\n## Tasks\n\n'),
+      board(rows.replace('title: row 3', 'title: row three, renamed')),
+      board(rows.replace('- id: T-2\n', '- id: T-13\n  title: inserted\n  status: draft\n- id: T-2\n')),
+      board(rows),
+    ];
+    for (const text of edits) expect(parser.parse(text)).toEqual(parseBoard(text));
+    // The first board is not changed by the parses after it.
+    expect(first).toEqual(parseBoard(board(rows)));
   });
 });

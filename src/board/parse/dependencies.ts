@@ -9,37 +9,43 @@ import type { LocalProblem } from './yaml-block.js';
  */
 export function checkAcrossRows(readings: readonly RowReading[]): Map<number, LocalProblem[]> {
   const extra = new Map<number, LocalProblem[]>();
-  const add = (reading: RowReading, problem: LocalProblem) => {
-    const index = readings.indexOf(reading);
-    extra.set(index, [...(extra.get(index) ?? []), problem]);
+  const add = (index: number, problem: LocalProblem) => {
+    const problems = extra.get(index);
+    if (problems === undefined) extra.set(index, [problem]);
+    else problems.push(problem);
   };
-  const byId = new Map<string, RowReading[]>();
-  for (const reading of readings) {
-    if (reading.id === null) continue;
-    byId.set(reading.id, [...(byId.get(reading.id) ?? []), reading]);
-  }
+  // Each id's rows by index; a second row with an id is rare, so most ids hold one number, not a list.
+  const byId = new Map<string, number | number[]>();
+  readings.forEach((reading, index) => {
+    if (reading.id === null) return;
+    const seen = byId.get(reading.id);
+    if (seen === undefined) byId.set(reading.id, index);
+    else if (typeof seen === 'number') byId.set(reading.id, [seen, index]);
+    else seen.push(index);
+  });
   for (const [id, group] of byId) {
-    if (group.length < 2) continue;
-    for (const reading of group) {
-      const others = group.filter((other) => other !== reading).map((other) => `row ${readings.indexOf(other) + 1}`);
-      add(reading, { offset: reading.idOffset, message: `${id}: the same id is used by ${others.join(' and ')}; ids must be unique, so none of these rows runs until one is renumbered.` });
+    if (typeof group === 'number') continue;
+    for (const index of group) {
+      const others = group.filter((other) => other !== index).map((other) => `row ${other + 1}`);
+      add(index, { offset: (readings[index] as RowReading).idOffset, message: `${id}: the same id is used by ${others.join(' and ')}; ids must be unique, so none of these rows runs until one is renumbered.` });
     }
   }
-  for (const reading of readings) {
+  readings.forEach((reading, index) => {
     for (const dependency of reading.dependsOn) {
       if (!byId.has(dependency)) {
-        add(reading, {
+        add(index, {
           offset: reading.dependsOnOffset,
           message: `${reading.id ?? 'this row'}: depends_on names ${dependency}, but no row has that id; remove it or add the row.`,
         });
       }
     }
-  }
+  });
   for (const cycle of findCycles(readings)) {
     const path = [...cycle, cycle[0]].join(' → ');
     for (const id of cycle) {
-      const reading = byId.get(id)?.[0];
-      if (reading !== undefined) add(reading, { offset: reading.dependsOnOffset, message: `${id}: depends_on forms a cycle (${path}), so none of these tasks could ever start; break the cycle.` });
+      const group = byId.get(id);
+      const index = typeof group === 'number' ? group : group?.[0];
+      if (index !== undefined) add(index, { offset: (readings[index] as RowReading).dependsOnOffset, message: `${id}: depends_on forms a cycle (${path}), so none of these tasks could ever start; break the cycle.` });
     }
   }
   return extra;
@@ -54,8 +60,9 @@ function findCycles(readings: readonly RowReading[]): string[][] {
   const state = new Map<string, 'visiting' | 'done'>();
   const cycles: string[][] = [];
   const seen = new Set<string>();
-  for (const root of edges.keys()) {
-    if (state.has(root)) continue;
+  for (const [root, out] of edges) {
+    // A row that depends on nothing is on no cycle (and most rows depend on nothing).
+    if (out.length === 0 || state.has(root)) continue;
     const path: string[] = [root];
     const cursors: number[] = [0];
     state.set(root, 'visiting');

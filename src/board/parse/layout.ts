@@ -1,4 +1,5 @@
-import { isScalar, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
+import { yaml } from './load-yaml.js';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 
@@ -25,6 +26,7 @@ export interface RowLayout {
 /** The layout of a row node whose ranges count from `base`. */
 export function layoutOf(node: Node, base: number): RowLayout {
   const range = node.range ?? [0, 0, 0];
+  const { isScalar } = yaml();
   const map = node as YAMLMap;
   const pairs: PairLayout[] = (Array.isArray(map.items) ? map.items : []).flatMap((pair) => {
     if (!isScalar(pair.key) || pair.key.range === undefined || pair.key.range === null) return [];

@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import type { Code, Heading, Root, RootContent } from 'mdast';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import type remarkParse from 'remark-parse';
+import type * as Unified from 'unified';
 
 /** Where the Tasks YAML sits in BOARD.md, as offsets into the text without its BOM. */
 export interface TasksBlock {
@@ -19,9 +20,26 @@ export type LocateResult = { ok: true; block: TasksBlock } | { ok: false; offset
 const CLOSING_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?$/;
 const YAML_LANGS = new Set(['yaml', 'yml']);
 
+let markdown: ((body: string) => Root) | undefined;
+
+/**
+ * remark, loaded on first use (about 60 modules, a tenth of a second): a plainly structured board
+ * never needs it. require() of these ES modules works without a warning from Node 20.19 on.
+ */
+function parseMarkdown(body: string): Root {
+  if (markdown === undefined) {
+    const require = createRequire(import.meta.url);
+    const { unified } = require('unified') as typeof Unified;
+    const parser = (require('remark-parse') as { default: typeof remarkParse }).default;
+    const processor = unified().use(parser);
+    markdown = (text) => processor.parse(text) as Root;
+  }
+  return markdown(body);
+}
+
 /** Finds the one ```yaml block under the `## Tasks` heading with remark's exact offsets. */
 export function locateTasksBlock(body: string): LocateResult {
-  const tree = unified().use(remarkParse).parse(body) as Root;
+  const tree = parseMarkdown(body);
   const headings = tree.children.filter(isTasksHeading);
   const first = headings[0];
   if (first === undefined) {

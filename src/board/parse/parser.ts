@@ -1,28 +1,28 @@
-import { createHash } from 'node:crypto';
-import { isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { addFileProblem, emptyBoard, hashBoard, MAX_BOARD_BYTES, type ParsedBoard } from './board.js';
 import { checkAcrossRows } from './dependencies.js';
-import { layoutOf, shiftLayout, type RowLayout } from './layout.js';
+import { layoutOf, type RowLayout } from './layout.js';
+import { yaml } from './load-yaml.js';
 import { readRow, readRowFields, type RowReading } from './row.js';
 import { scanRow } from './scan-row.js';
 import { TasksBlockLocator } from './skeleton.js';
-import { splitRows } from './split-rows.js';
+import { RowCache, type CachedRow } from './row-cache.js';
+import { splitRows, type RowChunk } from './split-rows.js';
 import { parseTasksYaml, type LocalProblem } from './yaml-block.js';
 
 const BOM = '\uFEFF';
 
-/** One row as read, with offsets counted from the start of its own source. */
-export interface CachedRow {
-  reading: RowReading;
-  layout: RowLayout;
-}
-
 interface RowSource {
   reading: RowReading;
+  /** Read by this parse: its row object is no other board's yet, so it takes its position in place. */
+  fresh: boolean;
+  /** Already at its place in the body. */
   layout: RowLayout;
   /** Where offsets in `reading` count from, in the body. */
   base: number;
 }
+
+export type { CachedRow } from './row-cache.js';
 
 /**
  * Parses BOARD.md, and parses it again cheaply after small changes: rows are read one by one and
@@ -32,24 +32,16 @@ interface RowSource {
  */
 export class BoardParser {
   private readonly locator = new TasksBlockLocator();
-  private rowCache = new Map<string, CachedRow>();
-  /** Rows an earlier process read (a row cache file), by `persistedKey`. */
-  private persisted: ReadonlyMap<string, CachedRow> = new Map();
-  /** Whether a parse read rows that `persisted` lacks. */
-  private readFreshRows = false;
+  private readonly rowCache = new RowCache();
 
   /** Lets rows read by an earlier process stand in for reading them again (see row-cache-file). */
   usePersisted(rows: ReadonlyMap<string, CachedRow>): void {
-    this.persisted = rows;
+    this.rowCache.usePersisted(rows);
   }
 
   /** The rows of the last parse, keyed for a row cache file; null when the file would not change. */
   takePersistable(): Map<string, CachedRow> | null {
-    if (!this.readFreshRows) return null;
-    this.readFreshRows = false;
-    const rows = new Map([...this.rowCache].map(([key, row]) => [persistedKey(key), row]));
-    this.persisted = rows;
-    return rows;
+    return this.rowCache.takePersistable();
   }
 
   parse(input: string | Uint8Array): ParsedBoard {
@@ -72,26 +64,29 @@ export class BoardParser {
   }
 
   /** The fast path: each row parsed on its own and cached. Null when the block must be read whole. */
-  private rowsByChunk(yamlText: string, base: number): RowSource[] | null {
+  private rowsByChunk(yamlText: string, blockBase: number): RowSource[] | null {
     const chunks = splitRows(yamlText);
     if (chunks === null) return null;
-    const cache = new Map<string, CachedRow>();
     const sources: RowSource[] = [];
-    for (const [index, chunk] of chunks.entries()) {
-      const key = `${index}\u0000${chunk.text}`;
-      let cached = this.rowCache.get(key) ?? cache.get(key) ?? (this.persisted.size > 0 ? this.persisted.get(persistedKey(key)) : undefined);
-      if (cached === undefined) {
-        const scanned = scanRow(chunk.text);
-        const read = scanned === null ? readChunk(chunk.text, index) : { reading: readRowFields(scanned.shape, scanned.values, index), layout: scanned.layout };
-        if (read === null) return null;
-        cached = read;
+    this.rowCache.begin();
+    for (let index = 0; index < chunks.length; index += 1) {
+      const chunk = chunks[index] as RowChunk;
+      const base = blockBase + chunk.start;
+      let row = this.rowCache.find(index, chunk.text, base);
+      const fresh = row === undefined;
+      if (row === undefined) {
+        const scanned = scanRow(chunk.text, base);
         // A row the scanner read costs less to scan again than to look up: only yaml's are worth a cache file.
-        if (scanned === null) this.readFreshRows = true;
+        if (scanned !== null) row = this.rowCache.keep(chunk.text, readRowFields(scanned.shape, scanned.values, index), scanned.layout, base);
+        else {
+          const read = readChunk(chunk.text, index, base);
+          if (read === null) return null;
+          row = this.rowCache.keep(chunk.text, read.reading, read.layout, base, true);
+        }
       }
-      cache.set(key, cached);
-      sources.push({ reading: cached.reading, layout: shiftLayout(cached.layout, base + chunk.start), base: base + chunk.start });
+      sources.push({ reading: row.reading, fresh, layout: row.layout, base });
     }
-    this.rowCache = cache;
+    this.rowCache.commit();
     return sources;
   }
 
@@ -104,25 +99,20 @@ export class BoardParser {
     }
     board.flowList = parsed.flow;
     const contents = parsed.doc.contents as Node | null;
-    if (parsed.flow && parsed.items.length === 0 && isSeq(contents) && contents.range !== null && contents.range !== undefined) {
+    if (parsed.flow && parsed.items.length === 0 && yaml().isSeq(contents) && contents.range !== null && contents.range !== undefined) {
       board.emptyFlowList = { start: base + contents.range[0], end: base + contents.range[1] };
     }
-    return parsed.items.map((item, index) => ({ reading: readRow(item, index, parsed.doc), layout: layoutOf(item, base), base }));
+    return parsed.items.map((item, index) => ({ reading: readRow(item, index, parsed.doc), fresh: true, layout: layoutOf(item, base), base }));
   }
 }
 
-/** A row's cache key as a row cache file holds it: a digest, not the row's whole text again. */
-function persistedKey(key: string): string {
-  return createHash('sha1').update(key).digest('base64url');
-}
-
 /** A row parsed by yaml on its own (scanRow reads the everyday forms first); null when it does not stand alone (the block is then read whole). */
-function readChunk(text: string, index: number): CachedRow | null {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0 || !isSeq(doc.contents) || doc.contents.items.length !== 1 || doc.contents.flow === true) return null;
+function readChunk(text: string, index: number, base: number): CachedRow | null {
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0 || !yaml().isSeq(doc.contents) || doc.contents.items.length !== 1 || doc.contents.flow === true) return null;
   const item = doc.contents.items[0] as Node;
   try {
-    return { reading: readRow(item, index, doc), layout: layoutOf(item, 0) };
+    return { reading: readRow(item, index, doc), layout: layoutOf(item, base) };
   } catch {
     // Aliases past the limit: read the block whole, which reports them as a problem.
     return null;
@@ -131,16 +121,21 @@ function readChunk(text: string, index: number): CachedRow | null {
 
 function collectRows(board: ParsedBoard, sources: RowSource[]): void {
   const extra = checkAcrossRows(sources.map((source) => source.reading));
-  for (const [index, { reading, layout, base }] of sources.entries()) {
+  for (let index = 0; index < sources.length; index += 1) {
+    const { reading, fresh, layout, base } = sources[index] as RowSource;
     board.layouts.push(layout);
     if (reading.id !== null) board.usedNumbers.push(Number(reading.id.slice(2)));
-    const problems: LocalProblem[] = [...reading.problems, ...(extra.get(index) ?? [])];
+    const more = extra.get(index);
+    const problems: readonly LocalProblem[] = more === undefined ? reading.problems : [...reading.problems, ...more];
     for (const problem of problems) {
       board.problems.push({ ...board.lines.position(base + problem.offset), level: 'row', message: problem.message, task: reading.id });
     }
     if (reading.row === null || problems.length > 0) continue;
     const scopePair = layout.pairs.find((pair) => pair.key === 'scope');
-    board.rows.push({ ...reading.row, position: board.lines.position(base + reading.start) });
+    const position = board.lines.position(base + reading.start);
+    // A cached row is shared with earlier boards, so it is copied; a fresh one is not yet anyone's.
+    if (fresh) reading.row.position = position;
+    board.rows.push(fresh ? reading.row : { ...reading.row, position });
     board.rowLayouts.set(reading.row.id, layout);
     board.scopePositions.set(reading.row.id, board.lines.position(scopePair?.value?.start ?? scopePair?.keyStart ?? base + reading.start));
   }

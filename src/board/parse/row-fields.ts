@@ -1,10 +1,12 @@
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import { didYouMean } from '../../text/did-you-mean.js';
 import { controlCharacterIn } from '../../text/printable.js';
 import { ROW_FIELDS } from '../types.js';
+import { yaml } from './load-yaml.js';
 import type { LocalProblem } from './yaml-block.js';
 
 export const TASK_ID_PATTERN = /^T-[1-9][0-9]*$/;
+const ROW_FIELD_SET: ReadonlySet<string> = new Set(ROW_FIELDS);
 
 /** The number of a `T-<n>` id, or null when it is not one or n is past 2^53 - 1 (a number JavaScript cannot count on exactly). */
 export function taskNumberOf(id: string): number | null {
@@ -33,6 +35,7 @@ export interface RowShape {
 
 /** The shape of a row's yaml mapping node. */
 export function shapeOfMap(map: YAMLMap): RowShape {
+  const { isMap, isScalar, isSeq } = yaml();
   const keys = new Map<string, { keyStart: number; valueStart: number | null; collection: boolean }>();
   const start = map.range?.[0] ?? 0;
   for (const pair of map.items) {
@@ -170,12 +173,13 @@ export class RowFields {
 
   /** Fields that are not part of a row: a typo here could silently drop a dependency, so it skips the row. */
   rejectUnknownKeys(): void {
-    for (const [key, field] of this.shape.keys) {
-      if ((ROW_FIELDS as readonly string[]).includes(key)) continue;
+    // forEach: no entry array per key, and this runs for every row.
+    this.shape.keys.forEach((field, key) => {
+      if (ROW_FIELD_SET.has(key)) return;
       const suggestion = closestField(key);
       const offset = field.keyStart;
       this.fail(offset, `${key} is not a row field${suggestion === null ? '' : ` (did you mean ${suggestion}?)`}; rows take ${ROW_FIELDS.join(', ')}.`);
-    }
+    });
   }
 
   isCollection(key: string): boolean {

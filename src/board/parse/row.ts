@@ -1,4 +1,4 @@
-import { isMap, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import {
   DEFAULT_LOOPS,
   DEFAULT_MAX_CYCLES,
@@ -22,6 +22,7 @@ import {
   type TaskStatus,
 } from '../types.js';
 import { RowFields, TASK_ID_PATTERN, describe, isTaskId, shapeOfMap, tooLargeId, type RowShape } from './row-fields.js';
+import { yaml } from './load-yaml.js';
 import { MAX_ALIAS_COUNT, type LocalProblem } from './yaml-block.js';
 
 export interface RowReading {
@@ -42,7 +43,7 @@ const STATUS_WORDS = [...TASK_STATUSES, ...LEGACY_RUNNING_STATUSES];
 /** Reads and checks one row of the Tasks list (SPEC 3). */
 export function readRow(item: Node, index: number, doc: Document): RowReading {
   const start = item.range?.[0] ?? 0;
-  if (!isMap(item)) {
+  if (!yaml().isMap(item)) {
     return {
       row: null,
       id: null,
@@ -175,14 +176,18 @@ function readScope(fields: RowFields): Scope {
     fields.fail('scope', `scope must be a mapping with include and exclude lists of git pathspecs, but it is ${describe(value)}.`);
     return { include: [], exclude: [] };
   }
-  for (const [list, globs] of [['include', scope.include], ['exclude', scope.exclude]] as const) {
-    globs.forEach((glob, position) => {
-      if (glob.trim() === '') fields.fail('scope', `scope.${list} entry ${position + 1} is empty; a pathspec names at least one character.`);
-      else if (glob.includes('\0')) fields.fail('scope', `scope.${list} entry ${position + 1} contains a NUL character, which no path can hold.`);
-      else if (/[\r\n]/.test(glob)) fields.fail('scope', `scope.${list} entry ${position + 1} contains a line break; a pathspec must be one line.`);
-    });
-  }
+  checkGlobs(fields, 'include', scope.include);
+  checkGlobs(fields, 'exclude', scope.exclude);
   return scope;
+}
+
+function checkGlobs(fields: RowFields, list: 'include' | 'exclude', globs: readonly string[]): void {
+  for (let position = 0; position < globs.length; position += 1) {
+    const glob = globs[position] as string;
+    if (glob.trim() === '') fields.fail('scope', `scope.${list} entry ${position + 1} is empty; a pathspec names at least one character.`);
+    else if (glob.includes('\0')) fields.fail('scope', `scope.${list} entry ${position + 1} contains a NUL character, which no path can hold.`);
+    else if (/[\r\n]/.test(glob)) fields.fail('scope', `scope.${list} entry ${position + 1} contains a line break; a pathspec must be one line.`);
+  }
 }
 
 function readDependsOn(fields: RowFields): string[] {
@@ -191,7 +196,7 @@ function readDependsOn(fields: RowFields): string[] {
     if (!TASK_ID_PATTERN.test(id)) fields.fail('depends_on', `depends_on must list task ids of the form T-<n>, but it has ${JSON.stringify(id)}.`);
     else if (!isTaskId(id)) fields.fail('depends_on', `depends_on names ${id}, which is past T-${Number.MAX_SAFE_INTEGER}, so no row can have it.`);
   }
-  return [...new Set(ids)];
+  return ids.length < 2 ? ids.slice() : [...new Set(ids)];
 }
 
 function nullableInteger(fields: RowFields, key: string): number | null {

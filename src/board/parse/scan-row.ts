@@ -1,21 +1,13 @@
 import type { PairLayout, RowLayout, ScalarStyle } from './layout.js';
 import type { RowShape } from './row-fields.js';
+import { ROW_FIELDS } from '../types.js';
+import { NotSimple, inlineScalar, inlineValue, isTrimmed } from './scan-scalar.js';
 
 /** One row read by the line scanner: its plain values, where each field is written, and its layout. */
 export interface ScannedRow {
   values: Record<string, unknown>;
   shape: RowShape;
   layout: RowLayout;
-}
-
-interface Line {
-  start: number;
-  /** The line without its newline. */
-  text: string;
-  /** Offset just past its newline. */
-  end: number;
-  indent: number;
-  blank: boolean;
 }
 
 interface Value {
@@ -27,19 +19,26 @@ interface Value {
   next: number;
 }
 
-/** Thrown inside the scanner for anything it does not fully understand; the row is then read by yaml. */
-class NotSimple extends Error {}
-
-const KEY_LINE = /^([a-z_][a-z0-9_]*):(?: +|$)/;
 const RESERVED_KEYS = new Set(['null', 'true', 'false']);
-/** A plain scalar's first character that makes it something else in YAML, or that the scanner leaves to yaml. */
-const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
-/** Text the core schema reads as a number (yaml's own tests, case-folded), left to yaml. */
-const NUMBER_LIKE = [/^[-+]?\.(?:inf|nan)$/i, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:e[-+]?[0-9]+)?$/i, /^0o[0-7]+$/i, /^0x[0-9a-f]+$/i];
-const SAFE_INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 /** Control characters, tabs, and the byte-order mark: rows holding them are left to yaml. */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufeff\r]/;
+const SPACE = 0x20;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const PIPE = 0x7c;
+
+/**
+ * The chunk's lines as offsets into it, in tables reused from row to row (scanRow runs synchronously,
+ * start to end): `starts` where each line begins, `ends` where its `\n` is, `indents` how many
+ * spaces it starts with, `blanks` whether that is all of it.
+ */
+let starts = new Int32Array(64);
+let ends = new Int32Array(64);
+let indents = new Int32Array(64);
+let blanks = new Uint8Array(64);
+let count = 0;
+let source = '';
 
 /**
  * Reads one row chunk (`- key: value` lines, see split-rows) without building a YAML document,
@@ -47,173 +46,184 @@ const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufeff\r]/;
  * of scalars, and one level of nested mapping (scope). It gives exactly what yaml's Document would
  * (values, ranges, styles); for anything else (comments, anchors, escapes, multi-line plain
  * scalars, numbers other than small integers, …) it returns null and the caller asks yaml.
+ * Offsets in the shape count from the chunk's start; the layout's from `layoutBase`.
  */
-export function scanRow(chunk: string): ScannedRow | null {
-  if (UNUSUAL.test(chunk) || !chunk.endsWith('\n')) return null;
+export function scanRow(chunk: string, layoutBase = 0): ScannedRow | null {
+  if (UNUSUAL.test(chunk) || chunk.charCodeAt(chunk.length - 1) !== 0x0a) return null;
+  source = chunk;
   try {
-    return scan(splitLines(chunk));
+    return measureLines() ? scan(layoutBase) : null;
   } catch (error) {
     if (error instanceof NotSimple) return null;
     throw error;
+  } finally {
+    source = '';
   }
 }
 
-function splitLines(chunk: string): Line[] {
-  const lines: Line[] = [];
-  let start = 0;
-  while (start < chunk.length) {
-    const newline = chunk.indexOf('\n', start);
-    const text = chunk.slice(start, newline);
-    const indent = text.length - text.trimStart().length;
-    const blank = indent === text.length;
-    if (!blank && text.endsWith(' ')) throw new NotSimple();
-    lines.push({ start, text, end: newline + 1, indent, blank });
+/** Fills the line tables; false for a line that ends in a space (the scanner leaves those to yaml). */
+function measureLines(): boolean {
+  count = 0;
+  for (let start = 0; start < source.length; ) {
+    const newline = source.indexOf('\n', start);
+    let first = start;
+    while (first < newline && source.charCodeAt(first) === SPACE) first += 1;
+    // YAML indents with spaces only: other white space (a no-break space) before the text is left to yaml.
+    if (first < newline && isTrimmed(source.charCodeAt(first))) return false;
+    const blank = first === newline;
+    if (!blank && source.charCodeAt(newline - 1) === SPACE) return false;
+    if (count === starts.length) grow();
+    starts[count] = start;
+    ends[count] = newline;
+    indents[count] = first - start;
+    blanks[count] = blank ? 1 : 0;
+    count += 1;
     start = newline + 1;
   }
-  return lines;
+  return true;
 }
 
-function scan(lines: Line[]): ScannedRow {
-  const first = lines[0];
-  if (first === undefined || !first.text.startsWith('- ', first.indent)) throw new NotSimple();
-  const rowIndent = first.indent + 2;
+function grow(): void {
+  const size = starts.length * 2;
+  const copy = <T extends Int32Array | Uint8Array>(from: T, to: T): T => (to.set(from), to);
+  starts = copy(starts, new Int32Array(size));
+  ends = copy(ends, new Int32Array(size));
+  indents = copy(indents, new Int32Array(size));
+  blanks = copy(blanks, new Uint8Array(size));
+}
+
+const at = (line: number, column: number): number => source.charCodeAt((starts[line] as number) + column);
+const isBlank = (line: number): boolean => blanks[line] === 1;
+const indentOf = (line: number): number => indents[line] as number;
+/** Offset just past the line's `\n`. */
+const endOf = (line: number): number => (ends[line] as number) + 1;
+const isItem = (line: number, indent: number): boolean => at(line, indent) === DASH && at(line, indent + 1) === SPACE;
+
+function scan(layoutBase: number): ScannedRow {
+  if (count === 0 || !isItem(0, indentOf(0))) throw new NotSimple();
+  const rowIndent = indentOf(0) + 2;
   // The first line read as if the `- ` were spaces: the row's first key sits at rowIndent.
-  lines[0] = { ...first, indent: rowIndent };
-  if (first.text[rowIndent] === ' ') throw new NotSimple();
+  indents[0] = rowIndent;
+  if (at(0, rowIndent) === SPACE) throw new NotSimple();
   const values: Record<string, unknown> = {};
   const keys = new Map<string, { keyStart: number; valueStart: number | null; collection: boolean }>();
   const pairs: PairLayout[] = [];
   let index = 0;
   let end = 0;
-  while (index < lines.length) {
-    const line = lines[index] as Line;
-    if (line.blank) break;
-    if (line.indent !== rowIndent) throw new NotSimple();
-    const { key, keyStart, value } = readPair(lines, index, rowIndent);
+  while (index < count) {
+    if (isBlank(index)) break;
+    if (indentOf(index) !== rowIndent) throw new NotSimple();
+    const key = readKey(index, rowIndent);
+    const keyStart = (starts[index] as number) + rowIndent;
+    const value = readValue(index, rowIndent, keyStart + key.length + 1);
     if (keys.has(key)) throw new NotSimple();
     values[key] = value.value;
     keys.set(key, { keyStart, valueStart: value.start, collection: value.style === null });
-    pairs.push({ key, keyStart, keyEnd: keyStart + key.length, value: { start: value.start, end: value.end, style: value.style } });
-    end = (lines[value.next - 1] as Line).end;
+    pairs.push({ key, keyStart: layoutBase + keyStart, keyEnd: layoutBase + keyStart + key.length, value: { start: layoutBase + value.start, end: layoutBase + value.end, style: value.style } });
+    end = endOf(value.next - 1);
     index = value.next;
   }
   // Only blank lines may follow the row in its chunk.
-  if (lines.slice(index).some((line) => !line.blank)) throw new NotSimple();
-  const start = first.start + rowIndent;
-  return { values, shape: { start, keys }, layout: { start, end, flow: false, pairs } };
+  for (let line = index; line < count; line += 1) if (!isBlank(line)) throw new NotSimple();
+  const start = (starts[0] as number) + rowIndent;
+  return { values, shape: { start, keys }, layout: { start: layoutBase + start, end: layoutBase + end, flow: false, pairs } };
 }
 
-/** `key: value` at `indent` on line `index`, with whatever block value follows it. */
-function readPair(lines: Line[], index: number, indent: number): { key: string; keyStart: number; value: Value } {
-  const line = lines[index] as Line;
-  const match = KEY_LINE.exec(line.text.slice(indent));
-  if (match === null || RESERVED_KEYS.has(match[1] as string)) throw new NotSimple();
-  const key = match[1] as string;
-  const keyStart = line.start + indent;
-  const rest = line.text.slice(indent + match[0].length);
-  const restStart = keyStart + match[0].length;
-  if (rest === '') return { key, keyStart, value: blockValue(lines, index + 1, indent) };
-  if (rest === '|') return { key, keyStart, value: literal(lines, index + 1, indent, restStart) };
-  const value = inlineValue(rest, restStart);
+/** `key:` at `indent` on line `index` (then spaces or the line's end), as `^([a-z_][a-z0-9_]*):(?: +|$)` reads it. */
+function readKey(index: number, indent: number): string {
+  const from = (starts[index] as number) + indent;
+  const code = source.charCodeAt(from);
+  if (!(isLowerLetter(code) || code === 0x5f)) throw new NotSimple();
+  let after = from + 1;
+  for (let next = source.charCodeAt(after); isLowerLetter(next) || (next >= 0x30 && next <= 0x39) || next === 0x5f; next = source.charCodeAt(after)) after += 1;
+  if (source.charCodeAt(after) !== COLON) throw new NotSimple();
+  const following = source.charCodeAt(after + 1);
+  if (following !== SPACE && after + 1 !== ends[index]) throw new NotSimple();
+  const key = knownKey(from, after) ?? source.slice(from, after);
+  if (RESERVED_KEYS.has(key)) throw new NotSimple();
+  return key;
+}
+
+/** Row fields and scope's keys by length: a key that is one of them is not sliced out of the text again. */
+const KNOWN_KEYS: readonly (readonly string[])[] = (() => {
+  const byLength: string[][] = [];
+  for (const key of [...ROW_FIELDS, 'include', 'exclude']) (byLength[key.length] ??= []).push(key);
+  return byLength;
+})();
+
+function knownKey(from: number, after: number): string | undefined {
+  const candidates = KNOWN_KEYS[after - from];
+  if (candidates === undefined) return undefined;
+  for (let index = 0; index < candidates.length; index += 1) {
+    const key = candidates[index] as string;
+    if (source.startsWith(key, from)) return key;
+  }
+  return undefined;
+}
+
+function isLowerLetter(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a;
+}
+
+/** The value of the `key:` on line `index` (its colon just before `colonEnd`), with whatever block value follows it. */
+function readValue(index: number, indent: number, colonEnd: number): Value {
+  let restStart = colonEnd;
+  const lineEnd = ends[index] as number;
+  while (restStart < lineEnd && source.charCodeAt(restStart) === SPACE) restStart += 1;
+  if (restStart === lineEnd) return blockValue(index + 1, indent);
+  if (restStart + 1 === lineEnd && source.charCodeAt(restStart) === PIPE) return literal(index + 1, indent, restStart);
+  const value = inlineValue(source, restStart, lineEnd);
   // A deeper line after an inline value would continue a multi-line scalar.
-  const next = lines[index + 1];
-  if (next !== undefined && !next.blank && next.indent > indent) throw new NotSimple();
-  return { key, keyStart, value: { ...value, next: index + 1 } };
+  if (index + 1 < count && !isBlank(index + 1) && indentOf(index + 1) > indent) throw new NotSimple();
+  return { value: value.value, start: value.start, end: value.end, style: value.style, next: index + 1 };
 }
 
 /** The list or mapping below a `key:` line (a list may sit at the key's own indent). */
-function blockValue(lines: Line[], index: number, parentIndent: number): Value {
-  const first = lines[index];
-  if (first === undefined || first.blank || first.indent < parentIndent) throw new NotSimple();
-  const isList = first.text.startsWith('- ', first.indent);
-  if (first.indent === parentIndent && !isList) throw new NotSimple();
-  const indent = first.indent;
-  const start = first.start + indent;
+function blockValue(index: number, parentIndent: number): Value {
+  if (index >= count || isBlank(index) || indentOf(index) < parentIndent) throw new NotSimple();
+  const indent = indentOf(index);
+  const isList = isItem(index, indent);
+  if (indent === parentIndent && !isList) throw new NotSimple();
+  const start = (starts[index] as number) + indent;
+  let next = index;
   if (isList) {
     const items: unknown[] = [];
-    let next = index;
-    for (let line = lines[next]; line !== undefined && !line.blank && line.indent === indent && line.text.startsWith('- ', indent); line = lines[++next]) {
-      items.push(inlineScalar(line.text.slice(indent + 2), line.start + indent + 2).value);
-      const after = lines[next + 1];
-      if (after !== undefined && !after.blank && after.indent > indent) throw new NotSimple();
+    for (; next < count && !isBlank(next) && indentOf(next) === indent && isItem(next, indent); next += 1) {
+      const itemStart = (starts[next] as number) + indent + 2;
+      items.push(inlineScalar(source.slice(itemStart, ends[next]), itemStart).value);
+      if (next + 1 < count && !isBlank(next + 1) && indentOf(next + 1) > indent) throw new NotSimple();
     }
-    return closeBlock(lines, next, parentIndent, { value: items, start, end: (lines[next - 1] as Line).end, style: null, next });
+    return closeBlock(next, parentIndent, { value: items, start, end: endOf(next - 1), style: null, next });
   }
   const map: Record<string, unknown> = {};
-  let next = index;
-  while (next < lines.length && !(lines[next] as Line).blank && (lines[next] as Line).indent === indent) {
-    const { key, value } = readPair(lines, next, indent);
+  while (next < count && !isBlank(next) && indentOf(next) === indent) {
+    const key = readKey(next, indent);
+    const value = readValue(next, indent, (starts[next] as number) + indent + key.length + 1);
     if (Object.hasOwn(map, key) || value.style === 'BLOCK_LITERAL') throw new NotSimple();
     map[key] = value.value;
     next = value.next;
   }
-  return closeBlock(lines, next, parentIndent, { value: map, start, end: (lines[next - 1] as Line).end, style: null, next });
+  return closeBlock(next, parentIndent, { value: map, start, end: endOf(next - 1), style: null, next });
 }
 
 /** A block ends where a line at the parent's indent or left of it starts; anything else is not simple. */
-function closeBlock(lines: Line[], next: number, parentIndent: number, value: Value): Value {
-  const line = lines[next];
-  if (line !== undefined && !line.blank && line.indent > parentIndent) throw new NotSimple();
+function closeBlock(next: number, parentIndent: number, value: Value): Value {
+  if (next < count && !isBlank(next) && indentOf(next) > parentIndent) throw new NotSimple();
   return value;
 }
 
 /** A `|` block scalar (clip chomping): its lines less their common indent, one final newline. */
-function literal(lines: Line[], index: number, parentIndent: number, start: number): Value {
-  const first = lines[index];
-  if (first === undefined || first.blank || first.indent <= parentIndent) throw new NotSimple();
-  const indent = first.indent;
-  const content: string[] = [];
+function literal(index: number, parentIndent: number, start: number): Value {
+  if (index >= count || isBlank(index) || indentOf(index) <= parentIndent) throw new NotSimple();
+  const indent = indentOf(index);
   let last = index;
   let next = index;
-  for (let line = lines[next]; line !== undefined && (line.blank || line.indent >= indent); line = lines[++next]) {
-    if (line.blank && line.text.length > indent) throw new NotSimple();
-    content.push(line.blank ? '' : line.text.slice(indent));
-    if (!line.blank) last = next;
+  for (; next < count && (isBlank(next) || indentOf(next) >= indent); next += 1) {
+    if (isBlank(next) && (ends[next] as number) - (starts[next] as number) > indent) throw new NotSimple();
+    if (!isBlank(next)) last = next;
   }
-  const after = lines[next];
-  if (after !== undefined && after.indent > parentIndent) throw new NotSimple();
-  const kept = content.slice(0, last - index + 1);
-  return { value: `${kept.join('\n')}\n`, start, end: (lines[last] as Line).end, style: 'BLOCK_LITERAL', next: last + 1 };
-}
-
-/** A value written on the key's line: a flow list of scalars, or one scalar. */
-function inlineValue(text: string, start: number): Omit<Value, 'next'> {
-  if (!text.startsWith('[')) return inlineScalar(text, start);
-  if (!text.endsWith(']')) throw new NotSimple();
-  const inner = text.slice(1, -1);
-  const items: unknown[] = [];
-  if (inner.trim() !== '') {
-    let offset = 1;
-    for (const part of inner.split(',')) {
-      const lead = part.length - part.trimStart().length;
-      const item = part.trim();
-      if (item === '' || /[[\]{}]/.test(item)) throw new NotSimple();
-      items.push(inlineScalar(item, start + offset + lead).value);
-      offset += part.length + 1;
-    }
-  }
-  return { value: items, start, end: start + text.length, style: null };
-}
-
-/** A plain, single- or double-quoted scalar with nothing after it. */
-function inlineScalar(text: string, start: number): Omit<Value, 'next'> {
-  const end = start + text.length;
-  const quote = text[0];
-  if (quote === '"' || quote === "'") {
-    const inner = text.slice(1, -1);
-    if (text.length < 2 || !text.endsWith(quote) || inner.includes(quote) || (quote === '"' && inner.includes('\\'))) throw new NotSimple();
-    return { value: inner, start, end, style: quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE' };
-  }
-  if (INDICATOR.test(text) || text.includes(': ') || text.includes(' #') || text.endsWith(':') || text.includes('  ')) throw new NotSimple();
-  return { value: plainValue(text), start, end, style: 'PLAIN' };
-}
-
-/** What the core schema makes of a plain scalar, for the words and numbers the scanner takes on. */
-function plainValue(text: string): unknown {
-  if (text === 'null' || text === '~') return null;
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  if (SAFE_INTEGER.test(text)) return Number(text);
-  if (/^(?:null|true|false)$/i.test(text) || NUMBER_LIKE.some((pattern) => pattern.test(text))) throw new NotSimple();
-  return text;
+  if (next < count && indentOf(next) > parentIndent) throw new NotSimple();
+  let value = '';
+  for (let line = index; line <= last; line += 1) value += isBlank(line) ? '\n' : `${source.slice((starts[line] as number) + indent, ends[line])}\n`;
+  return { value, start, end: endOf(last), style: 'BLOCK_LITERAL', next: last + 1 };
 }

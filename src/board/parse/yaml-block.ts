@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './load-yaml.js';
 import { explainYamlError } from '../../text/yaml-error.js';
 
 /** Aliases that expand past this many nodes are refused: a YAML "billion laughs" would exhaust memory. */
@@ -16,6 +17,7 @@ export type YamlBlockResult =
 
 /** Parses the Tasks block with yaml's Document API (which keeps every node's source range). */
 export function parseTasksYaml(yamlText: string): YamlBlockResult {
+  const { isMap, isScalar, isSeq, parseDocument } = yaml();
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   if (doc.errors.length > 0) {
     const tabs = tabProblems(yamlText, doc.errors.map((error) => error.pos[0]));

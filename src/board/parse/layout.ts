@@ -1,5 +1,5 @@
 import type { Node, YAMLMap } from 'yaml';
-import { yaml } from './load-yaml.js';
+import { yamlModule as yaml } from '../../text/yaml-module.js';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED';
 

@@ -2,7 +2,7 @@ import type { Node } from 'yaml';
 import { addFileProblem, emptyBoard, hashBoard, MAX_BOARD_BYTES, type ParsedBoard } from './board.js';
 import { checkAcrossRows } from './dependencies.js';
 import { layoutOf, type RowLayout } from './layout.js';
-import { yaml } from './load-yaml.js';
+import { yamlModule as yaml } from '../../text/yaml-module.js';
 import { readRow, readRowFields, type RowReading } from './row.js';
 import { scanRow } from './scan-row.js';
 import { TasksBlockLocator } from './skeleton.js';

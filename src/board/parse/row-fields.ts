@@ -2,7 +2,7 @@ import type { Node, YAMLMap } from 'yaml';
 import { didYouMean } from '../../text/did-you-mean.js';
 import { controlCharacterIn } from '../../text/printable.js';
 import { ROW_FIELDS } from '../types.js';
-import { yaml } from './load-yaml.js';
+import { yamlModule as yaml } from '../../text/yaml-module.js';
 import type { LocalProblem } from './yaml-block.js';
 
 export const TASK_ID_PATTERN = /^T-[1-9][0-9]*$/;

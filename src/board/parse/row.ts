@@ -22,7 +22,7 @@ import {
   type TaskStatus,
 } from '../types.js';
 import { RowFields, TASK_ID_PATTERN, describe, isTaskId, shapeOfMap, tooLargeId, type RowShape } from './row-fields.js';
-import { yaml } from './load-yaml.js';
+import { yamlModule as yaml } from '../../text/yaml-module.js';
 import { MAX_ALIAS_COUNT, type LocalProblem } from './yaml-block.js';
 
 export interface RowReading {

@@ -1,5 +1,5 @@
 import type { Document, Node } from 'yaml';
-import { yaml } from './load-yaml.js';
+import { yamlModule as yaml } from '../../text/yaml-module.js';
 import { explainYamlError } from '../../text/yaml-error.js';
 
 /** Aliases that expand past this many nodes are refused: a YAML "billion laughs" would exhaust memory. */

@@ -127,6 +127,24 @@ describe('runner faults', () => {
     expect(await daemon.exited()).toBe(0);
   });
 
+  it('a redelivery to the runner that still runs the attempt supersedes its own older run: merged once', { timeout: 180_000 }, async () => {
+    const nats = await startNats();
+    const target = await world({ tasks: [{ id: 'T-1', title: 'redelivered here', scope: ['src/**'], writes: { 'src/a.txt': 'a\n' }, delayMs: 2500 }], scenario: FIX_ONCE, env: { CCX_MAX_WORKERS: '4' } });
+    await withRunners(target, nats);
+    const only = await startRunner(target, nats, 'only', { slots: 2 });
+    const daemon = startDaemon(target, ['--once']);
+    await waitFor('the first turn', async () => (await count(target, 'turn.started', 'T-1')).length > 0, 90_000, daemon);
+    // Frozen past the ack wait (3 s): JetStream redelivers, and this runner's free slot takes it.
+    only.child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    only.child.kill('SIGCONT');
+    const all = { ...daemon, output: () => `${daemon.output()}\n--- runner ---\n${only.output()}` };
+    expect(await daemon.exited(150_000), all.output()).toBe(0);
+    expect((await target.row('T-1'))?.status, only.output()).toBe('merged');
+    expect(await count(target, 'merge.done', 'T-1')).toHaveLength(1);
+    expect((await count(target, 'runner.claimed', 'T-1')).map((event) => event['delivery']), only.output()).toContain(2);
+  });
+
   it('a stale runner\'s late events are ignored', { timeout: 180_000 }, async () => {
     const nats = await startNats();
     const target = await world({ tasks: [{ id: 'T-1', title: 'two deliveries', scope: ['src/**'], writes: { 'src/a.txt': 'a\n' }, delayMs: 2500 }], scenario: FIX_ONCE, env: { CCX_MAX_WORKERS: '4' } });

@@ -38,7 +38,7 @@ class StaleDelivery extends Error {}
  * of an earlier delivery), the loop with this host's agents, every turn commit pushed to
  * refs/ccx/T-<n> under a lease, events and artifacts streamed back, in-progress acks meanwhile.
  */
-export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> {
+export async function runClaimed(ctx: RunnerContext, msg: JsMsg, superseded?: AbortSignal): Promise<void> {
   const order = decode<AttemptOrder>(msg.data);
   const task = order.task.id;
   const fence: Fence = { attempt: order.task.attempt, delivery: msg.info.deliveryCount };
@@ -58,6 +58,12 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
   });
   const onStop = () => controller.abort(new Error('the runner is stopping'));
   ctx.stopping.addEventListener('abort', onStop);
+  // A newer delivery of this attempt came to this runner: this one stops quietly (no ack, no cleanup).
+  const onSuperseded = () => {
+    stale = true;
+    controller.abort(new StaleDelivery(`${fenceLabel(fence)} is superseded by a newer delivery on this runner`));
+  };
+  superseded?.addEventListener('abort', onSuperseded);
   ctx.log(`${order.repoKey}/${task} ${fenceLabel(fence)}: claimed`);
   try {
     await events.send({ kind: 'claimed', host: ctx.host });
@@ -176,6 +182,7 @@ export async function runClaimed(ctx: RunnerContext, msg: JsMsg): Promise<void> 
     clearInterval(working);
     cancelSub.unsubscribe();
     ctx.stopping.removeEventListener('abort', onStop);
+    superseded?.removeEventListener('abort', onSuperseded);
     events.stop();
   }
 }

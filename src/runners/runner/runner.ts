@@ -6,7 +6,7 @@ import { LimitGate } from '../../daemon/limits/limit-gate.js';
 import { ANY_LABEL, type NatsSettings } from '../config.js';
 import { connectNats } from '../nats/connect.js';
 import { ensureConsumer, ensureStreams } from '../nats/streams.js';
-import { ATTEMPTS_STREAM, encode, subjects, type Heartbeat } from '../protocol.js';
+import { ATTEMPTS_STREAM, decode, encode, subjects, type AttemptOrder, type Heartbeat } from '../protocol.js';
 import type { RunnerOverrides } from './overrides.js';
 import { RepoCache } from './repo-cache.js';
 import { runClaimed, type RunnerContext } from './run-claimed.js';
@@ -34,6 +34,8 @@ export class Runner {
   private nc: NatsConnection | null = null;
   private readonly stopping = new AbortController();
   private readonly running = new Set<string>();
+  /** The attempts running here, by repository, task and attempt: a redelivery of one supersedes it. */
+  private readonly attempts = new Map<string, { superseded: AbortController; done: Promise<void> }>();
   private loops: Array<Promise<void>> = [];
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -97,11 +99,26 @@ export class Runner {
         break;
       }
       const key = msg.subject;
+      // A redelivery of an attempt this runner still runs (its in-progress acks were lost, say while
+      // nats-server restarted): the older run stops first, without its ack or its cleanup, so the two
+      // never share the task's worktree; the new delivery continues from the last pushed turn.
+      const order = decode<AttemptOrder>(msg.data);
+      const attempt = `${order.repoKey}/${order.task.id}/a${order.task.attempt}`;
+      const earlier = this.attempts.get(attempt);
+      if (earlier !== undefined) {
+        earlier.superseded.abort();
+        await earlier.done;
+      }
+      const superseded = new AbortController();
+      const done = runClaimed(context, msg, superseded.signal);
+      const mine = { superseded, done: done.then(() => undefined, () => undefined) };
+      this.attempts.set(attempt, mine);
       this.running.add(key);
       this.beat();
       try {
-        await runClaimed(context, msg);
+        await done;
       } finally {
+        if (this.attempts.get(attempt) === mine) this.attempts.delete(attempt);
         this.running.delete(key);
         this.beat();
       }

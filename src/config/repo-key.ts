@@ -22,7 +22,8 @@ export interface RepoIdentity {
  *
  * Every command starts here, so it is one `git config --list` read where that says everything; the
  * rarer setups whose answer git computes from more than the config (url.*.insteadOf rewriting,
- * remotes in .git/remotes or .git/branches, a remote without a url) ask git itself, as ccx-loop does.
+ * remotes in .git/remotes or .git/branches, a remote without a url, an include in .git/config) ask
+ * git itself, as ccx-loop does.
  */
 export async function repoIdentity(repo: GitRepo): Promise<RepoIdentity> {
   const config = await configEntries(repo);
@@ -75,6 +76,8 @@ async function configEntries(repo: GitRepo): Promise<ConfigEntry[] | null> {
  */
 async function remoteUrlsFromConfig(repo: GitRepo, config: readonly ConfigEntry[]): Promise<Map<string, string> | null> {
   if (config.some((entry) => /^url\..*\.insteadof$/i.test(entry.key))) return null;
+  // `git config --local --get ccx.link` does not follow includes, --list does: a local include is git's to read.
+  if (config.some((entry) => entry.scope === 'local' && /^include(?:if\..*)?\.path$/i.test(entry.key))) return null;
   if ((await hasEntries(join(repo.commonDir, 'remotes'))) || (await hasEntries(join(repo.commonDir, 'branches')))) return null;
   const urls = new Map<string, string>();
   const named = new Set<string>();

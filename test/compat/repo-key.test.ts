@@ -36,6 +36,11 @@ describe("the STATE_DIR key from one config read (seed " + SEED + ')', () => {
         } else if (kind < 0.8) {
           steps.push('ccx.link');
           await runGit(dir, ['config', '--local', 'ccx.link', `linked-${step}`]);
+        } else if (kind < 0.85) {
+          // A local include that sets ccx.link: `git config --local --get` does not follow it.
+          steps.push('include');
+          await writeFile(join(dir, '.git', `extra-${step}.conf`), `[ccx]\n\tlink = included-${step}\n`);
+          await runGit(dir, ['config', '--local', '--add', 'include.path', `extra-${step}.conf`]);
         } else if (kind < 0.9) {
           steps.push(`remote.${name}.url=`);
           await runGit(dir, ['config', '--add', `remote.${name}.url`, '']);

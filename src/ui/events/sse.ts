@@ -87,6 +87,8 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, ur
   const unwatchers: Array<() => void> = [];
   let failure: unknown;
   const follow = (source: LogSource & { dir: string }, fromOffset: number) => {
+    // A repository found as the stream closed: its watcher would outlive the cleanup.
+    if (closed.signal.aborted) return;
     unwatchers.push(watchStateFiles([source], (key) => write(`event: state\ndata: ${JSON.stringify({ key })}\n\n`)));
     following.set(source.key, followAuditLog(source.audit, {
       fromOffset,

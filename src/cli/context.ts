@@ -2,7 +2,8 @@ import { access } from 'node:fs/promises';
 import { readEnv, type CcxEnv } from '../config/env.js';
 import { stateDirFor, statePaths, type StatePaths } from '../config/paths.js';
 import { CcxError } from '../errors.js';
-import { openRepo } from '../git/repo.js';
+import { readConfigListing } from '../config/repo-key.js';
+import { locateRepo } from '../git/repo.js';
 import type { GitRepo } from '../git/run.js';
 import type { CliIO } from './command.js';
 
@@ -21,8 +22,13 @@ export interface ContextOptions {
 
 export async function repoContext(io: CliIO, options: ContextOptions = {}): Promise<RepoContext> {
   const env = readEnv(io.env);
-  const repo = await openRepo(options.repoPath ?? io.cwd, { readOnly: options.readOnly === true });
-  const stateDir = await stateDirFor(repo, env, undefined, (notice) => io.stderr(`ccx: ${notice}\n`));
+  const path = options.repoPath ?? io.cwd;
+  // The config that names the STATE_DIR is read while git finds the repository; used only when
+  // `path` is in the main checkout, where it is the repository's own.
+  const listing = readConfigListing(path);
+  listing.catch(() => undefined);
+  const { repo, inMainCheckout } = await locateRepo(path, { readOnly: options.readOnly === true });
+  const stateDir = await stateDirFor(repo, env, undefined, (notice) => io.stderr(`ccx: ${notice}\n`), inMainCheckout ? listing : undefined);
   return { env, repo, paths: statePaths(stateDir) };
 }
 

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { GitRepo } from '../git/run.js';
 import type { CcxEnv } from './env.js';
-import { legacyRepoKey, moveLegacyStateDir, repoIdentity } from './repo-key.js';
+import { legacyRepoKey, moveLegacyStateDir, repoIdentity, type ConfigListing } from './repo-key.js';
 
 export interface PlatformInfo {
   platform: NodeJS.Platform;
@@ -25,11 +25,12 @@ export function dataRoot(env: Pick<CcxEnv, 'dataHome'>, platform: PlatformInfo =
 
 /**
  * The repository's STATE_DIR: `<data root>/<repo-key>`, the key as ccx-loop derives it. One left
- * under ccx's older key is moved there once; `onNotice` hears about it.
+ * under ccx's older key is moved there once; `onNotice` hears about it. `listing`: the repository's
+ * git config, already being read (see readConfigListing).
  */
-export async function stateDirFor(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'>, platform?: PlatformInfo, onNotice?: (message: string) => void): Promise<string> {
+export async function stateDirFor(repo: GitRepo, env: Pick<CcxEnv, 'dataHome'>, platform?: PlatformInfo, onNotice?: (message: string) => void, listing?: Promise<ConfigListing>): Promise<string> {
   const root = dataRoot(env, platform);
-  const { key, origin } = await repoIdentity(repo);
+  const { key, origin } = await repoIdentity(repo, listing);
   const current = join(root, key);
   const moved = await moveLegacyStateDir(join(root, legacyRepoKey(repo.root, origin)), current);
   if (moved.notice !== null) onNotice?.(moved.notice);

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { CcxError, errnoCode } from '../errors.js';
 import { fileExists } from '../fs/exists.js';
 import { originUrl } from '../git/repo.js';
-import { git, type GitRepo } from '../git/run.js';
+import { git, gitUnqueued, type GitRepo } from '../git/run.js';
 
 /** What the STATE_DIR's name is made of: the key, and origin's URL (the older key hashed it too). */
 export interface RepoIdentity {
@@ -25,8 +25,8 @@ export interface RepoIdentity {
  * remotes in .git/remotes or .git/branches, a remote without a url, an include in .git/config) ask
  * git itself, as ccx-loop does.
  */
-export async function repoIdentity(repo: GitRepo): Promise<RepoIdentity> {
-  const config = await configEntries(repo);
+export async function repoIdentity(repo: GitRepo, listing?: Promise<ConfigListing>): Promise<RepoIdentity> {
+  const config = await (listing ?? readConfigListing(repo.root));
   const urls = config === null ? null : await remoteUrlsFromConfig(repo, config);
   if (config === null || urls === null) return repoIdentityByGit(repo);
   const link = config.filter((entry) => entry.scope === 'local' && entry.key === 'ccx.link').at(-1)?.value;
@@ -56,8 +56,15 @@ interface ConfigEntry {
 }
 
 /** `git config --list` with scopes, in the order git reads them; null when git cannot list it. */
-async function configEntries(repo: GitRepo): Promise<ConfigEntry[] | null> {
-  const result = await git(repo, ['config', '--list', '-z', '--show-scope'], { cwd: repo.root, allowExitCodes: [1, 128], readOnly: true });
+export type ConfigListing = ConfigEntry[] | null;
+
+/**
+ * `git config --list` as read in `cwd`. A command starts it while the repository is still being
+ * found (one git process less to wait for); read anywhere in the main checkout it is the
+ * repository's own (a linked worktree's may differ: its worktree config, its includeIf onbranch).
+ */
+export async function readConfigListing(cwd: string): Promise<ConfigListing> {
+  const result = await gitUnqueued(['config', '--list', '-z', '--show-scope'], { cwd, allowExitCodes: [1, 128], readOnly: true });
   if (result.exitCode !== 0) return null;
   const fields = result.stdout.split('\0');
   const entries: ConfigEntry[] = [];

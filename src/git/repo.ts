@@ -37,8 +37,13 @@ export function isAtLeast(version: readonly [number, number], minimum: readonly 
  * the reason a repository cannot be found, and is checked only then (one git process fewer).
  */
 export async function openRepo(path: string, options: { readOnly?: boolean } = {}): Promise<GitRepo> {
+  return (await locateRepo(path, options)).repo;
+}
+
+/** openRepo, and whether `path` lies in the main checkout itself (not in a linked worktree). */
+export async function locateRepo(path: string, options: { readOnly?: boolean } = {}): Promise<{ repo: GitRepo; inMainCheckout: boolean }> {
   // Both git calls at once (a command's start is mostly waiting for git); a too-old git is still reported first.
-  const located = gitUnqueued(['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel'], {
+  const located = gitUnqueued(['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-toplevel', '--git-dir'], {
     cwd: path,
     allowExitCodes: [128],
   }).catch((error: unknown) => {
@@ -55,7 +60,7 @@ export async function openRepo(path: string, options: { readOnly?: boolean } = {
     await requireGitVersion();
     throw notARepo(path);
   }
-  const [commonDirLine, toplevelLine] = result.stdout.split('\n');
+  const [commonDirLine, toplevelLine, gitDirLine] = result.stdout.split('\n');
   if (commonDirLine === undefined || commonDirLine === '') throw notARepo(path);
   const commonDir = await realpath(commonDirLine);
   if (basename(commonDir) !== '.git') {
@@ -67,7 +72,8 @@ export async function openRepo(path: string, options: { readOnly?: boolean } = {
   if (toplevelLine === undefined || toplevelLine === '') {
     throw new CcxError('NOT_A_REPO', `${path} is inside ${commonDir}, not inside a checkout.`, { hint: 'Run ccx from the repository working tree.' });
   }
-  return { root, commonDir };
+  const gitDir = gitDirLine === undefined || gitDirLine === '' ? null : await realpath(gitDirLine).catch(() => null);
+  return { repo: { root, commonDir }, inMainCheckout: gitDir === commonDir };
 }
 
 function notARepo(path: string, cause?: unknown): CcxError {

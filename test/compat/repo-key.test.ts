@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoIdentity, repoIdentityByGit } from '../../src/config/repo-key.js';
+import { repoContext } from '../../src/cli/context.js';
 import { openRepo } from '../../src/git/repo.js';
 import { gitdir, runGit } from '../helpers/gitdir.js';
 import { seeded } from '../helpers/seeded.js';
@@ -66,5 +67,30 @@ describe("the STATE_DIR key from one config read (seed " + SEED + ')', () => {
     expect((await repoIdentity(repo)).origin).toBe('https://github.com/acme/widgets.git');
     await runGit(dir, ['config', '--local', 'ccx.link', 'widgets']);
     expect(await repoIdentity(repo)).toEqual({ key: 'widgets', origin: 'https://github.com/acme/widgets.git' });
+  });
+
+  it('names the main checkout STATE_DIR from a subfolder and from a linked worktree whose config differs', async () => {
+    const dir = await gitdir();
+    await runGit(dir, ['remote', 'add', 'origin', 'https://github.com/acme/widgets.git']);
+    await mkdir(join(dir, 'src', 'deep'), { recursive: true });
+    const linked = join(dir, 'linked');
+    await runGit(dir, ['worktree', 'add', '--quiet', '-b', 'side', linked]);
+    // A person's global config that gives origin another url on branch side only (includeIf onbranch):
+    // read in the linked worktree, it would name another STATE_DIR than git gives for the repository.
+    const global = join(dir, '.global-gitconfig');
+    await writeFile(join(dir, '.side.conf'), '[remote "origin"]\n\turl = https://example.com/elsewhere.git\n');
+    await writeFile(global, `[includeIf "onbranch:side"]\n\tpath = ${join(dir, '.side.conf')}\n`);
+    const saved = process.env['GIT_CONFIG_GLOBAL'];
+    process.env['GIT_CONFIG_GLOBAL'] = global;
+    try {
+      const io = { env: { CCX_DATA_HOME: join(dir, '.data') }, stdout: () => undefined, stderr: () => undefined, stdoutIsTTY: false, stderrIsTTY: false };
+      const fromRoot = (await repoContext({ ...io, cwd: dir })).paths.stateDir;
+      expect(fromRoot).toBe(join(dir, '.data', (await repoIdentityByGit(await openRepo(dir))).key));
+      expect((await repoContext({ ...io, cwd: join(dir, 'src', 'deep') })).paths.stateDir).toBe(fromRoot);
+      expect((await repoContext({ ...io, cwd: linked })).paths.stateDir).toBe(fromRoot);
+    } finally {
+      if (saved === undefined) delete process.env['GIT_CONFIG_GLOBAL'];
+      else process.env['GIT_CONFIG_GLOBAL'] = saved;
+    }
   });
 });

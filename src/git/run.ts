@@ -153,13 +153,43 @@ export function gitTimeoutMs(args: readonly string[]): number {
 }
 
 /**
+ * Signals a terminal sends to its foreground process group (Ctrl-C, Ctrl-\, a closed terminal).
+ * git runs in a group of its own, but it joins it only a moment after it is forked: one of these
+ * sent to ccx's group in that moment (a person pressing Ctrl-C to stop the daemon while a pass runs)
+ * kills the new git before it ran, and the call is simply made again.
+ */
+const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
+const TERMINAL_SIGNAL_TRIES = 3;
+
+class GitSignalledError extends CcxError {
+  constructor(
+    args: readonly string[],
+    cwd: string,
+    readonly signal: string,
+  ) {
+    super('GIT_FAILED', `git ${summariseArgs(args)} was stopped by ${signal} in ${cwd}.`);
+    this.name = 'GitSignalledError';
+  }
+}
+
+async function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await spawnGit(args, options);
+    } catch (error) {
+      if (!(error instanceof GitSignalledError) || !TERMINAL_SIGNALS.has(error.signal) || tries >= TERMINAL_SIGNAL_TRIES) throw error;
+    }
+  }
+}
+
+/**
  * One git process: no shell, hooks off, the input written to its stdin, both outputs collected.
  * It runs in a process group of its own, so a call past its time limit is stopped together with
  * whatever it started (a filter, a credential helper). Plain child_process, not execa: a git call
  * is the hottest path ccx has (a command makes a few, a task a few dozen), and execa's load time
  * alone was a third of a short command's.
  */
-function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
+function spawnGit(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...NO_HOOKS, ...args], { cwd: options.cwd, env: gitEnv(options), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const stdout: Buffer[] = [];
@@ -219,7 +249,7 @@ function runGitOnce(args: readonly string[], options: GitCallOptions): Promise<G
       if (overflow) {
         reject(new CcxError('GIT_FAILED', `git ${summariseArgs(args)} in ${options.cwd} wrote more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB, so ccx stopped it.`));
       } else if (code === null) {
-        reject(new CcxError('GIT_FAILED', `git ${args.join(' ')} was stopped by ${signal ?? 'a signal'} in ${options.cwd}.`));
+        reject(new GitSignalledError(args, options.cwd, signal ?? 'a signal'));
       } else {
         resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code });
       }

@@ -222,7 +222,8 @@ export function runPerson(config) {
         log({ type: 'missing', n, style });
         continue;
       }
-      snapshots.push({ at: readAt, text: fresh });
+      // `edits` counts the saves made before this read: the ones after it are not in this copy.
+      snapshots.push({ at: readAt, text: fresh, edits: edits.length });
       while (snapshots.length > 1 && readAt - snapshots[1].at > (config.staleMs ?? [1_000, 4_000])[1]) snapshots.shift();
       let buffer = fresh;
       let bufferAt = readAt;
@@ -232,7 +233,8 @@ export function runPerson(config) {
         buffer = old.text;
         bufferAt = old.at;
         // The person's own edits made since are in their buffer too (a stale buffer is stale in ccx's fields, not in theirs).
-        for (const edit of edits) if (edit.at > bufferAt) buffer = applyEdit(buffer, edit);
+        // Counted, not timed: a save in the same millisecond as the read it follows is still after it.
+        for (const edit of edits.slice(old.edits)) buffer = applyEdit(buffer, edit);
       }
       const edit = chooseEdit(random, buffer, n, config, style !== 'stale');
       const edited = applyEdit(buffer, edit);

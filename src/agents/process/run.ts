@@ -57,11 +57,34 @@ export interface GroupRunResult {
 const STDIO_DRAIN_MS = 1_000;
 
 /**
+ * Signals a terminal sends to its foreground process group (Ctrl-C, Ctrl-\, a closed terminal). The
+ * process joins a group of its own only a moment after it is forked: one of these sent to ccx's
+ * group in that moment (a person's Ctrl-C stopping `ccx daemon` or `ccx loop`) kills it before it
+ * ran. Such a run is started again rather than read as the agent's (or the tests') failure.
+ */
+const TERMINAL_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT', 'SIGHUP']);
+const KILLED_AT_SPAWN_MS = 1_000;
+const SPAWN_TRIES = 3;
+
+/**
  * Runs one process in a process group of its own under a wall clock. Timeout and abort stop the
  * group (TERM, then KILL); when the main process exits, whatever is left of the group is stopped
  * too. Resolves (never rejects) once nothing of the group remains.
  */
-export function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
+export async function runInGroup(options: GroupRunOptions): Promise<GroupRunResult> {
+  for (let tries = 1; ; tries += 1) {
+    const result = await runInGroupOnce(options);
+    if (tries >= SPAWN_TRIES || options.signal?.aborted === true || !killedAtSpawn(result)) return result;
+  }
+}
+
+/** Killed by a terminal's signal that ccx did not send, at once and without a word: it never ran. */
+function killedAtSpawn(result: GroupRunResult): boolean {
+  return result.signal !== null && TERMINAL_SIGNALS.has(result.signal) && !result.timedOut && !result.stalled && !result.canceled
+    && result.durationMs < KILLED_AT_SPAWN_MS && result.stdout === '' && result.stderr === '';
+}
+
+function runInGroupOnce(options: GroupRunOptions): Promise<GroupRunResult> {
   const started = Date.now();
   const token = newAgentToken();
   let lastProgress = started;

@@ -57,6 +57,15 @@ const INHERITED_GIT_VARIABLES = [
   'GIT_CEILING_DIRECTORIES',
 ];
 const LOCK_FILE_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
+/**
+ * Another git process is adding or removing a linked worktree: `git worktree add` creates the
+ * admin dir's `commondir` and writes it a moment later, and `remove` deletes its files one by one,
+ * so a git call that reads every worktree's HEAD (`worktree list`, `branch -D`, `worktree add`'s own
+ * check) can find it empty or gone and die before doing anything. Made again, it finds the worktree
+ * whole or absent.
+ */
+const WORKTREE_HALF_WRITTEN = /failed to read \S*\/worktrees\/[^/\s]+\/commondir/;
+const HALF_WRITTEN_WAIT_MS = 2_000;
 
 /** Another git process held a lock for longer than the call would wait: `lock` names the file. */
 export class GitLockedError extends CcxError {
@@ -112,10 +121,16 @@ export async function gitUnqueued(args: readonly string[], options: GitCallOptio
 
 async function gitWithLockRetry(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
   const deadline = Date.now() + (options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  const halfWrittenDeadline = Date.now() + HALF_WRITTEN_WAIT_MS;
   let wait = LOCK_RETRY_START_MS;
   for (;;) {
     const result = await runGitOnce(args, options);
     if (result.exitCode === 0) return result;
+    if (WORKTREE_HALF_WRITTEN.test(result.stderr) && Date.now() + wait <= halfWrittenDeadline) {
+      await sleep(wait);
+      wait = Math.min(wait * 2, LOCK_RETRY_MAX_MS);
+      continue;
+    }
     // A held lock is contention whatever the exit code, even one the caller reads as an answer.
     const lock = LOCK_FILE_EXISTS.exec(result.stderr);
     if (lock === null) {

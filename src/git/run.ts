@@ -25,6 +25,8 @@ export interface GitCallOptions {
   readOnly?: boolean;
   /** How long to keep retrying while another process holds a git lock. */
   lockWaitMs?: number;
+  /** Aborted while the call waits for another process's lock: it stops waiting, throwing the signal's reason (nothing ran). */
+  signal?: AbortSignal;
   /**
    * `cwd` is a task's worktree: the call runs with GIT_DIR and GIT_WORK_TREE pinned to the
    * worktree git made, checked first (see pinTaskWorktree), so an agent that rewrote the
@@ -141,6 +143,7 @@ async function gitWithLockRetry(args: readonly string[], options: GitCallOptions
       throw new GitLockedError(args, options.cwd, lock[1] as string);
     }
     await sleep(wait);
+    options.signal?.throwIfAborted();
     wait = Math.min(wait * 2, LOCK_RETRY_MAX_MS);
   }
 }

@@ -18,14 +18,16 @@ const FAST_FORWARD = ['merge', '--ff-only', '--no-edit', '--no-stat', '--quiet',
  * Moves the integration branch from `from` to `to` (a child of `from`). Checked out nowhere: a
  * compare-and-swap on the ref. Checked out: only if no local change there touches a file the
  * merge changes, by git's own fast-forward in that checkout, which updates index, files and ref
- * together and refuses rather than overwrite; otherwise nothing moves and the task waits.
+ * together and refuses rather than overwrite; otherwise nothing moves and the task waits. An
+ * aborted `signal` throws its reason before the branch moves (while git waits for a lock, too).
  */
-export async function landCommit(repo: GitRepo, integration: string, from: string, to: string): Promise<LandOutcome> {
+export async function landCommit(repo: GitRepo, integration: string, from: string, to: string, signal?: AbortSignal): Promise<LandOutcome> {
   const ref = `refs/heads/${integration}`;
   const [checkout, ...others] = await checkoutsOf(repo, integration);
   if (checkout === undefined) {
+    signal?.throwIfAborted();
     crashPoint('merge:update-ref:before');
-    const swap = await git(repo, ['update-ref', '-m', 'ccx: squash merge', ref, to, from], { cwd: repo.root, allowExitCodes: [1, 128] });
+    const swap = await git(repo, ['update-ref', '-m', 'ccx: squash merge', ref, to, from], { cwd: repo.root, allowExitCodes: [1, 128], signal });
     if (swap.exitCode === 0) return { status: 'landed', checkout: null };
     if ((await resolveRef(repo, ref)) !== from) return { status: 'moved' };
     throw new CcxError('GIT_FAILED', `git update-ref could not move ${ref} from ${from} to ${to} in ${repo.root}: ${swap.stderr.trim()}`, {
@@ -38,8 +40,9 @@ export async function landCommit(repo: GitRepo, integration: string, from: strin
   const blockers = await localBlockers(repo, checkout, from, to);
   if (blockers.files.length > 0 || blockers.operation !== null) return { status: 'waiting', reason: 'dirty-checkout', checkout: checkout.path, ...blockers };
   if ((await resolveRef(repo, ref)) !== from) return { status: 'moved' };
+  signal?.throwIfAborted();
   crashPoint('merge:ff:before');
-  const merge = await git(repo, [...FAST_FORWARD, to], { cwd: checkout.path, allowExitCodes: [1, 128] });
+  const merge = await git(repo, [...FAST_FORWARD, to], { cwd: checkout.path, allowExitCodes: [1, 128], signal });
   const now = await resolveRef(repo, ref);
   if (now === to) return { status: 'landed', checkout: checkout.path };
   if (now !== from) return { status: 'moved' };

@@ -17,6 +17,11 @@ export interface SquashMergeInput extends SquashMessageInput {
    * the integration branch no longer holds it (a person's reset), nothing merges and the task waits.
    */
   base?: string;
+  /**
+   * Aborted (a person cancelled the task, the daemon stops): the merge stops before it moves the
+   * integration branch, throwing the signal's reason; once the branch moved, it lands whatever comes.
+   */
+  signal?: AbortSignal;
 }
 
 /** The integration branch lost commits the task branch holds: merging now would bring them back. */
@@ -49,6 +54,7 @@ export const MAX_MERGE_ATTEMPTS = 5;
 export async function squashMerge(repo: GitRepo, input: SquashMergeInput): Promise<SquashMergeResult> {
   const message = squashMessage(input);
   for (let attempt = 1; attempt <= MAX_MERGE_ATTEMPTS; attempt++) {
+    input.signal?.throwIfAborted();
     const check = await checkMerge(repo, input);
     if (input.base !== undefined) {
       const dropped = await droppedCommits(repo, { base: input.base, branchHead: check.branchHead, integrationHead: check.integrationHead });
@@ -58,7 +64,7 @@ export async function squashMerge(repo: GitRepo, input: SquashMergeInput): Promi
     const tree = await applyOverrides(repo, check.tree, input.overrides ?? []);
     const commitArgs = ['commit-tree', '--no-gpg-sign', tree, '-p', check.integrationHead];
     const sha = (await git(repo, commitArgs, { cwd: repo.root, input: message, env: await identityEnv(repo, repo.root) })).stdout.trim();
-    const landed = await landCommit(repo, input.integration, check.integrationHead, sha);
+    const landed = await landCommit(repo, input.integration, check.integrationHead, sha, input.signal);
     if (landed.status === 'moved') continue;
     if (landed.status === 'waiting') return landed;
     const diff = await git(repo, ['diff', '--name-only', '-z', '--no-renames', check.integrationHead, sha], { cwd: repo.root, readOnly: true });

@@ -187,6 +187,31 @@ describe('squash merge', () => {
     await expectFsckClean(dir);
   });
 
+  it('a cancel while it waits for the checkout\'s lock stops it: nothing lands, then or after the lock goes', async () => {
+    const { repo, dir } = await taskWith({ 'a.txt': 'task a\n' });
+    const before = await snapshotCheckout(dir);
+    const oldMain = await revParse(dir, 'main');
+    const { released } = await holdLock(join(dir, '.git', 'index.lock'), 1_500);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('the task was cancelled')), 300);
+    await expect(squashMerge(repo, { ...MERGE, signal: controller.signal })).rejects.toThrow('the task was cancelled');
+    await released;
+    expect(await revParse(dir, 'main')).toBe(oldMain);
+    await expectCheckoutKept(dir, before);
+    await expectFsckClean(dir);
+  });
+
+  it('a cancel before it began lands nothing, checked out or not', async () => {
+    const { repo, dir } = await taskWith({ 'a.txt': 'task a\n' });
+    const oldMain = await revParse(dir, 'main');
+    const controller = new AbortController();
+    controller.abort(new Error('the task was cancelled'));
+    await expect(squashMerge(repo, { ...MERGE, signal: controller.signal })).rejects.toThrow('the task was cancelled');
+    await runGit(dir, ['switch', '--quiet', '-c', 'person']);
+    await expect(squashMerge(repo, { ...MERGE, signal: controller.signal })).rejects.toThrow('the task was cancelled');
+    expect(await revParse(dir, 'main')).toBe(oldMain);
+  });
+
   it('waits while the person has a merge in progress in the checkout', async () => {
     const { repo, dir } = await taskWith({ 'a.txt': 'task a\n' });
     await runGit(dir, ['switch', '--quiet', '-c', 'side']);

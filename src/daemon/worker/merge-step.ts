@@ -65,7 +65,7 @@ export async function mergeStep(worker: TaskWorker, context: MergeContext): Prom
     const summary = await readSummary(worker.runFolder(context.attempt));
     const overrides = summary === null ? [] : [repoHandoffOverride(summary)];
     subject ??= await subjectFor(worker, context, commitBody);
-    const input = { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides, subject, base: context.workspace.base };
+    const input = { integration, branch: taskBranch(id), id, title: worker.row.title, body: commitBody, overrides, subject, base: context.workspace.base, signal: worker.controller.signal };
     // A git lock held past the runner's own wait makes approved work wait here, never fail or run again.
     const outcome = await host.mergeSerially(() => squashMerge(host.repo, input)).catch((error: unknown) => {
       if (error instanceof GitLockedError) return { status: 'locked' as const, lock: error.lock };

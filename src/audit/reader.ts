@@ -132,3 +132,34 @@ export function parseAuditLine(text: string): AuditRecord | 'blank' | null {
   if (typeof record['time'] !== 'string' || typeof record['event'] !== 'string') return null;
   return record as AuditRecord;
 }
+
+/** How much of the audit log's end is searched for a line a crash may have kept from being written. */
+const AUDIT_TAIL_BYTES = 1024 * 1024;
+
+/**
+ * Whether the last MB of the audit log holds `event` for `task` (and `attempt`, when given) written
+ * at or after `since`: a restart asks it before writing a line that a kill -9 may have come just
+ * before or just after, so the line is there once.
+ */
+export async function auditTailHas(path: string, wanted: { event: string; task: string; attempt?: number; since: string }): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (handle === null) return false;
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, AUDIT_TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString('utf8').split('\n').some((line) => {
+      if (!line.includes(`"${wanted.event}"`) || !line.includes(`"${wanted.task}"`)) return false;
+      try {
+        const record = JSON.parse(line) as { event?: string; task?: string; time?: string; attempt?: number };
+        return record.event === wanted.event && record.task === wanted.task && typeof record.time === 'string' && record.time >= wanted.since
+          && (wanted.attempt === undefined || record.attempt === wanted.attempt);
+      } catch {
+        return false;
+      }
+    });
+  } finally {
+    await handle.close();
+  }
+}

@@ -13,6 +13,8 @@ export interface TaskFacts {
   worktree: string | null;
   branch: string | null;
   base: string | null;
+  /** When the current attempt was journalled as dispatched (its task.dispatched is written just after). */
+  dispatchedAt: string | null;
   /** The last checkpoint of the current attempt, null before its first completed turn. */
   checkpoint: unknown;
   /** Agent process groups that started and were not seen to end. */
@@ -42,7 +44,7 @@ export interface TaskFacts {
 }
 
 export function emptyFacts(): TaskFacts {
-  return { phase: 'none', attempt: 0, rung: null, row: null, worktree: null, branch: null, base: null, checkpoint: null, liveGroups: [], lastAttempt: null, merge: { state: 'none', resolveUsed: false }, wait: null, workspaceRemoved: false, finished: null, announced: false, interrupted: false, board: {}, shown: {}, costUsd: 0, ask: null };
+  return { phase: 'none', attempt: 0, rung: null, row: null, worktree: null, branch: null, base: null, dispatchedAt: null, checkpoint: null, liveGroups: [], lastAttempt: null, merge: { state: 'none', resolveUsed: false }, wait: null, workspaceRemoved: false, finished: null, announced: false, interrupted: false, board: {}, shown: {}, costUsd: 0, ask: null };
 }
 
 export function foldJournal(records: readonly JournalRecord[]): TaskFacts {
@@ -58,7 +60,7 @@ export function foldJournal(records: readonly JournalRecord[]): TaskFacts {
 function apply(facts: TaskFacts, record: JournalRecord): void {
   switch (record.type) {
     case 'dispatched':
-      Object.assign(facts, { phase: 'active', attempt: record.attempt, rung: record.rung, row: record.row ?? facts.row, worktree: record.worktree, branch: record.branch, base: record.base, checkpoint: null, lastAttempt: null, finished: null });
+      Object.assign(facts, { phase: 'active', attempt: record.attempt, rung: record.rung, row: record.row ?? facts.row, worktree: record.worktree, branch: record.branch, base: record.base, dispatchedAt: record.at, checkpoint: null, lastAttempt: null, finished: null });
       facts.merge = { state: 'none', resolveUsed: false };
       Object.assign(facts, { wait: null, workspaceRemoved: false, announced: false, interrupted: false, ask: null });
       // The board showed the row as dispatched (a person's retry included): moves are judged from there.

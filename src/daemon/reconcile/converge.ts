@@ -1,11 +1,13 @@
-import { lstat, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { auditTailHas } from '../../audit/index.js';
 import { crashPoint } from '../../fs/crash-point.js';
 import { appendJournal, journalPath } from '../journal/journal.js';
 import type { TaskFacts } from '../journal/state.js';
 import { isAlive } from '../lock/process-check.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
+import { announceDispatchIfMissing } from '../worker/attempt-step.js';
 import { announceFinished, removeMergedWorkspace } from '../worker/finish.js';
 
 /** A `ccx-leftovers-*` folder (a turn's temporary index) this old belongs to no running git call. */
@@ -32,7 +34,8 @@ export async function converge(runtime: RepoRuntime, facts: Map<string, TaskFact
       if (known.finished?.status === 'merged' && !known.workspaceRemoved) {
         await removeMergedWorkspace(runtime.repo, runtime.audit, journal, id, known.worktree ?? runtime.paths.worktree(id));
       }
-      if (!known.announced && (await announcedInAuditLog(runtime.paths.audit, id, known.finished?.at))) {
+      if (!known.announced) await announceDispatchIfMissing(runtime, id, known);
+      if (!known.announced && known.finished?.at !== undefined && (await auditTailHas(runtime.paths.audit, { event: 'task.finished', task: id, since: known.finished.at }))) {
         // Killed between the audit line and `announced`: the line is there (one synchronous write), so only the record is missing.
         await appendJournal(journal, { type: 'announced' });
       } else if (!known.announced) {
@@ -79,32 +82,5 @@ async function cleanTempFiles(runtime: RepoRuntime): Promise<void> {
     if (!name.startsWith('ccx-leftovers-')) continue;
     const info = await lstat(join(temp, name)).catch(() => null);
     if (info?.isDirectory() === true && Date.now() - info.mtimeMs > LEFTOVERS_FOLDER_AGE_MS) await rm(join(temp, name), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-/** How much of the audit log's end is searched for an end already announced. */
-const AUDIT_TAIL_BYTES = 1024 * 1024;
-
-/** Whether audit.jsonl already has this end's task.finished (written after the journal's `finished` at `since`). */
-async function announcedInAuditLog(audit: string, id: string, since: string | undefined): Promise<boolean> {
-  if (since === undefined) return false;
-  const handle = await open(audit, 'r').catch(() => null);
-  if (handle === null) return false;
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, AUDIT_TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString('utf8').split('\n').some((line) => {
-      if (!line.includes('"task.finished"') || !line.includes(`"${id}"`)) return false;
-      try {
-        const record = JSON.parse(line) as { event?: string; task?: string; time?: string };
-        return record.event === 'task.finished' && record.task === id && typeof record.time === 'string' && record.time >= since;
-      } catch {
-        return false;
-      }
-    });
-  } finally {
-    await handle.close();
   }
 }

@@ -9,6 +9,7 @@ import type { RepoRuntime } from '../runtime/repo-runtime.js';
 import { finish } from '../worker/finish.js';
 import { TaskWorker } from '../worker/task-worker.js';
 import { startWorker } from './reconcile.js';
+import { announceDispatchIfMissing } from '../worker/attempt-step.js';
 
 /**
  * On start (SPEC 12): every task the journal has under way resumes from its last completed turn
@@ -43,6 +44,7 @@ export async function cancelWithoutWorker(runtime: RepoRuntime, row: TaskRow, kn
     return;
   }
   const worker = new TaskWorker(runtime, row, 'resume');
+  await announceDispatchIfMissing(runtime, row.id, known);
   await reapLeftovers(worker.journal, row.id, known, runtime.audit);
   await finish(worker, { status: 'cancelled', exitStatus: 'cancelled', error: null });
 }

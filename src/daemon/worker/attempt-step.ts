@@ -3,10 +3,13 @@ import { directionOf } from '../../board/direction.js';
 import { ensureBrief } from '../../brief/ensure.js';
 import { createTaskWorktree, requireBranch, resolveRef, taskBranch, type TaskWorktree } from '../../git/index.js';
 import { git } from '../../git/run.js';
-import { agentAsShown, runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
+import { agentAsShown, rungFor, runAttempt, type AttemptCheckpoint, type AttemptInput, type AttemptResult, type LadderRung } from '../../loop/index.js';
+import { auditTailHas } from '../../audit/index.js';
 import { appendJournal } from '../journal/journal.js';
+import type { TaskFacts } from '../journal/state.js';
 import { daemonAsker } from './ask-hooks.js';
 import { loopHooks } from './loop-hooks.js';
+import type { WorkerHost } from './host.js';
 import type { TaskWorker } from './task-worker.js';
 import { writeTransition } from './transition.js';
 
@@ -51,13 +54,29 @@ export async function dispatchAttempt(worker: TaskWorker, attempt: number, rung:
     commit: null,
     ...(row.brief === null ? { brief: `tasks/${row.id}.md` } : {}),
   });
+  announceDispatched(host, row, attempt, rung, workspace);
+  const { origin } = await ensureWorktree(worker, workspace);
+  return { workspace, start: { worktreeCheckedOut: origin !== 'reused' } };
+}
+
+function announceDispatched(host: Pick<WorkerHost, 'audit' | 'agents'>, row: TaskRow, attempt: number, rung: LadderRung, workspace: Workspace): void {
   const agents = host.agents();
   host.audit.write('task.dispatched', {
     task: row.id, attempt, branch: workspace.branch, worktree: workspace.worktree, tier: rung.alias, mode: row.mode,
     implementer: agentAsShown(agents.implementer, rung, 'implementer'), reviewer: agentAsShown(agents.reviewer, rung, 'reviewer'),
   });
-  const { origin } = await ensureWorktree(worker, workspace);
-  return { workspace, start: { worktreeCheckedOut: origin !== 'reused' } };
+}
+
+/**
+ * A daemon killed between an attempt's `dispatched` record and its task.dispatched line left the
+ * run without its start in the audit log: a restart writes it before it resumes or ends the task
+ * (the attempt's own line, if it is there, is found and not written again).
+ */
+export async function announceDispatchIfMissing(host: Pick<WorkerHost, 'audit' | 'agents' | 'ladder' | 'paths'>, id: string, facts: TaskFacts): Promise<void> {
+  const { dispatchedAt, row, rung, worktree, branch, base } = facts;
+  if (dispatchedAt === null || row === null || rung === null || worktree === null || branch === null || base === null) return;
+  if (await auditTailHas(host.paths.audit, { event: 'task.dispatched', task: id, attempt: facts.attempt, since: dispatchedAt })) return;
+  announceDispatched(host, { ...row, id }, facts.attempt, rungFor(host.ladder, rung), { worktree, branch, base });
 }
 
 /** The task's worktree, made again if it is missing (from its branch, or from the base for a new one). */

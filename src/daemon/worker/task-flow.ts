@@ -1,7 +1,7 @@
 import { decideNextAttempt, rungFor, type AttemptCheckpoint, type AttemptExit, type AttemptResult, type LadderRung } from '../../loop/index.js';
 import { appendJournal } from '../journal/journal.js';
 import { reapLeftovers } from '../journal/reap.js';
-import { dispatchAttempt, ensureWorktree, runOneAttempt, type AttemptStart, type Workspace } from './attempt-step.js';
+import { announceDispatchIfMissing, dispatchAttempt, ensureWorktree, runOneAttempt, type AttemptStart, type Workspace } from './attempt-step.js';
 import { removeMergedWorkspace, type Ending } from './finish.js';
 import { mergeStep } from './merge-step.js';
 import { WorkerStop, type TaskWorker } from './task-worker.js';
@@ -29,6 +29,7 @@ export async function resumeTask(worker: TaskWorker): Promise<Ending | null> {
   const rung = rungFor(host.ladder, facts.rung);
   worker.status.attempt = facts.attempt;
   const turns = (facts.checkpoint as { turns?: number } | null)?.turns ?? 0;
+  await announceDispatchIfMissing(host, id, facts);
   host.audit.write('recovery.resumed', { task: id, attempt: facts.attempt, phase: facts.merge.state !== 'none' ? 'merge' : facts.lastAttempt !== null ? 'after-attempt' : 'attempt', turns });
   if (facts.merge.state === 'merged' && facts.merge.sha !== undefined) {
     // Killed between the merge and its end: the workspace goes now (if it has not), then the end is recorded.

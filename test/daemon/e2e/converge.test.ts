@@ -17,11 +17,20 @@ async function expectMergedOnce(target: World): Promise<void> {
   expect(trailers).toHaveLength(1);
   const events = await target.auditEvents();
   expect(eventsOf(events, 'task.finished').map((event) => event['status'])).toEqual(['merged']);
+  expectOneRun(events);
   expect(existsSync(target.paths.worktree('T-1'))).toBe(false);
   expect((await target.git('branch', '--list', 'ccx/*')).trim()).toBe('');
   expect((await target.git('worktree', 'list', '--porcelain')).match(/^worktree /gm)).toHaveLength(1);
   expect((await readdir(target.paths.stateDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   expect(await processesOf(target.paths.stateDir)).toEqual([]);
+}
+
+/** The audit log tells T-1's run whole: one task.dispatched, before everything else of the run, and one task.finished. */
+function expectOneRun(events: Array<Record<string, unknown>>): void {
+  const names = events.filter((event) => event['task'] === 'T-1' && event['event'] !== 'board.written' && event['event'] !== 'board.restored').map((event) => String(event['event']));
+  expect(names.filter((name) => name === 'task.dispatched'), names.join(', ')).toHaveLength(1);
+  expect(names[0], names.join(', ')).toBe('task.dispatched');
+  expect(names.filter((name) => name === 'task.finished'), names.join(', ')).toHaveLength(1);
 }
 
 describe('a stopped or killed daemon converges on restart', () => {
@@ -47,6 +56,8 @@ describe('a stopped or killed daemon converges on restart', () => {
   const points = [
     'journal:dispatched:after',
     'journal:board:after',
+    'journal:board-shown:before',
+    'audit:task.dispatched:after',
     'journal:group:before',
     'journal:group:after',
     'journal:checkpoint:after',
@@ -82,6 +93,21 @@ describe('a stopped or killed daemon converges on restart', () => {
     const second = startDaemon(target, ['--once']);
     expect(await second.exited(90_000), second.output()).toBe(0);
     await expectMergedOnce(target);
+  });
+
+  it.each(['journal:dispatched:after', 'journal:board-shown:before'])('a cancel saved while the daemon was down before it announced the dispatch (killed at %s) ends cancelled, the run told whole', { timeout: 120_000 }, async (point) => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'one' }] });
+    const doomed = startDaemon({ ...target, env: { ...target.env, CCX_CRASH_AT: point } });
+    await doomed.exited(60_000);
+    expect(doomed.child.signalCode, `it did not reach ${point}:\n${doomed.output()}`).toBe('SIGKILL');
+    const board = await readFile(target.paths.board, 'utf8');
+    await writeFile(target.paths.board, board.replace(/status: (running|pending)/, 'status: cancelled'));
+    const second = startDaemon(target, ['--once']);
+    expect(await second.exited(90_000), second.output()).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('cancelled');
+    const events = await target.auditEvents();
+    expectOneRun(events);
+    expect(eventsOf(events, 'task.finished').map((event) => event['status'])).toEqual(['cancelled']);
   });
 
   it('a person\'s running → cancelled saved while ccx\'s final write waits behind an Emacs lock is kept (not judged a stale buffer)', { timeout: 90_000 }, async () => {

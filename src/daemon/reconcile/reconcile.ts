@@ -102,6 +102,8 @@ async function applyDecisions(runtime: RepoRuntime, rows: readonly TaskRow[], fa
         const journal = journalPath(runtime.paths.runs, row.id);
         await appendJournal(journal, { type: 'board', fields: decision.fields });
         await appendJournal(journal, { type: 'board-shown', fields: decision.fields });
+        // The audit log tells it too: the run ended by itself (its task.finished), then the person cancelled it, with nothing to stop.
+        if (decision.fields.status === 'cancelled') runtime.audit.write('task.cancelled', { task: row.id, attempt: known.attempt, branch: known.branch, stopped: false });
         // ccx's own bookkeeping of the end still has to land beside the person's status: the next pass writes it.
         runtime.request('board');
         break;

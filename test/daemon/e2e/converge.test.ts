@@ -110,6 +110,23 @@ describe('a stopped or killed daemon converges on restart', () => {
     expect(eventsOf(events, 'task.finished').map((event) => event['status'])).toEqual(['cancelled']);
   });
 
+  it('a person\'s cancel of a task that ended by itself is kept and told in the audit log once, also across a restart', { timeout: 90_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'fails' }], maxAttempts: 1, scenario: { implementer: { action: 'crash', message: 'boom' } } });
+    const daemon = startDaemon(target);
+    await waitFor('T-1 to fail', async () => (await target.row('T-1'))?.status === 'failed', 60_000, daemon);
+    await writeFile(target.paths.board, (await readFile(target.paths.board, 'utf8')).replace('status: failed', 'status: cancelled'));
+    await waitFor('the cancel in the audit log', async () => eventsOf(await target.auditEvents(), 'task.cancelled').length > 0, 20_000, daemon);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited()).toBe(0);
+    const again = startDaemon(target, ['--once']);
+    expect(await again.exited(60_000), again.output()).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('cancelled');
+    const events = await target.auditEvents();
+    expect(eventsOf(events, 'task.finished').map((event) => event['status'])).toEqual(['failed']);
+    expect(eventsOf(events, 'task.cancelled').map((event) => [event['stopped'], event['attempt']])).toEqual([[false, 1]]);
+    expect(eventsOf(events, 'board.restored')).toEqual([]);
+  });
+
   it('a person\'s running → cancelled saved while ccx\'s final write waits behind an Emacs lock is kept (not judged a stale buffer)', { timeout: 90_000 }, async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'fails', delayMs: 2_500 }], maxAttempts: 1, scenario: { implementer: { action: 'crash', message: 'boom' } } });
     const daemon = startDaemon(target);

@@ -1,5 +1,5 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { link, readdir, readFile, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BoardStore } from '../../src/board/index.js';
@@ -77,6 +77,34 @@ describe('a board write killed inside the swap (kill -9)', () => {
       });
     }
   }
+
+  it('killed with ccx\'s board in and the old one aside, then the person saves a new file: the next command keeps their save and drops the superseded copy', { timeout: 60_000 }, async () => {
+    const { repo, env, stateDir, board } = await initialised();
+    const killed = await ccxCrashingAt('board-swap:linked', ['add', 'crash me'], repo, env);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect((await leftovers(stateDir)).some((name) => name.includes('.ccx-aside-'))).toBe(true);
+    // An editor that saves by rename: a new file (a new inode) with the person's edit on ccx's text.
+    const saved = (await readFile(board, 'utf8')).replace('My own words, kept.', 'My own words, kept, and more.');
+    await writeFile(`${board}.person-tmp`, saved);
+    await rename(`${board}.person-tmp`, board);
+    const after = await runCli(['tasks'], { cwd: repo, env });
+    expect(after.exitCode, after.stderr).toBe(0);
+    expect(await readFile(board, 'utf8')).toBe(saved);
+    expect(await leftovers(stateDir)).toEqual([]);
+  });
+
+  it('a set-aside copy written after the writer\'s candidate (a save into the old file mid-swap) is kept when the person has saved a new board since', { timeout: 60_000 }, async () => {
+    const { repo, env, stateDir, board } = await initialised();
+    const killed = await ccxCrashingAt('board-swap:linked', ['add', 'crash me'], repo, env);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const aside = join(stateDir, (await leftovers(stateDir)).find((name) => name.includes('.ccx-aside-')) ?? '');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeFile(aside, `${PERSON_BOARD}<!-- typed into the old file -->\n`);
+    await writeFile(`${board}.person-tmp`, PERSON_BOARD.replace('My own words', 'Their new file'));
+    await rename(`${board}.person-tmp`, board);
+    expect((await runCli(['tasks'], { cwd: repo, env })).exitCode).toBe(0);
+    expect(await readFile(aside, 'utf8')).toContain('typed into the old file');
+  });
 
   it('through a symlinked BOARD.md: killed with the target aside, the next command puts the target back; the link stays', { timeout: 60_000 }, async () => {
     const { repo, env, stateDir, board } = await initialised();

@@ -153,6 +153,7 @@ export interface BoardRecovery {
 
 interface Leftover {
   path: string;
+  pid: number;
   alive: boolean;
   stat: BigIntStats;
 }
@@ -162,7 +163,8 @@ interface Leftover {
  * the board is missing and a dead writer's set-aside copy exists, that copy goes back (the
  * person's own, preferred over one that is ccx's candidate; else the newest). When the board
  * exists, a dead writer's copy is removed if the board supersedes it (it is the board itself, or
- * ccx's own candidate, or older than a board that is ccx's candidate), goes back if it is newer
+ * ccx's own candidate, or older than a board that is ccx's candidate) or the writer's candidate
+ * does (its temp file is no older than the copy, even after the person saved a new board), goes back if it is newer
  * than a board that is ccx's candidate (a save that landed in it mid-swap), and is kept otherwise
  * (a board the person made anew meanwhile is never replaced). Dead writers' temp
  * files go last. Nothing of a live writer is touched. Every step is a link-if-absent, a rename or
@@ -188,9 +190,12 @@ export function recoverBoardFiles(target: string): BoardRecovery {
   }
   if (board === null) return result;
   const boardIsCandidate = isCandidate(board);
+  // The writer's own candidate (its temp file, still there) was made from the copy it set aside: a copy
+  // no newer than it holds nothing the candidate did not, whatever the person saved since.
+  const supersededByCandidate = (aside: Leftover) => temps.some((temp) => !temp.alive && temp.pid === aside.pid && temp.stat.mtimeNs >= aside.stat.mtimeNs);
   for (const aside of asides) {
     if (aside.alive) continue;
-    if (sameInode(aside.stat, board) || isCandidate(aside.stat) || (boardIsCandidate && aside.stat.mtimeNs <= board.mtimeNs)) {
+    if (sameInode(aside.stat, board) || isCandidate(aside.stat) || (boardIsCandidate && aside.stat.mtimeNs <= board.mtimeNs) || supersededByCandidate(aside)) {
       unlinkQuietly(aside.path);
       result.removed.push(aside.path);
       crashPoint('board-restore:aside-removed');
@@ -235,7 +240,7 @@ function leftovers(folder: string, pattern: RegExp): Leftover[] {
     const stat = statOrNull(path);
     if (stat === null) continue;
     // ctime: when the file got this name (a rename sets it), not when its content was saved.
-    found.push({ path, stat, alive: writerMayBeAlive(Number(match[1]), Number(stat.ctimeMs)) });
+    found.push({ path, stat, pid: Number(match[1]), alive: writerMayBeAlive(Number(match[1]), Number(stat.ctimeMs)) });
   }
   return found;
 }

@@ -164,9 +164,9 @@ interface Leftover {
  * person's own, preferred over one that is ccx's candidate; else the newest). When the board
  * exists, a dead writer's copy is removed if the board supersedes it (it is the board itself, or
  * ccx's own candidate, or older than a board that is ccx's candidate) or the writer's candidate
- * does (its temp file is no older than the copy, even after the person saved a new board), goes back if it is newer
- * than a board that is ccx's candidate (a save that landed in it mid-swap), and is kept otherwise
- * (a board the person made anew meanwhile is never replaced). Dead writers' temp
+ * does (its temp file is no older than the copy, even after the person saved a new board), goes
+ * back if it is newer than a board that is ccx's candidate (a save that landed in it mid-swap),
+ * and is kept otherwise (a board the person made anew meanwhile is never replaced). Dead writers' temp
  * files go last. Nothing of a live writer is touched. Every step is a link-if-absent, a rename or
  * an unlink that a second run (after a second crash) takes up where the first stopped.
  */

@@ -33,6 +33,19 @@ function expectOneRun(events: Array<Record<string, unknown>>): void {
   expect(names.filter((name) => name === 'task.finished'), names.join(', ')).toHaveLength(1);
 }
 
+/** T-1's daemon killed with -9 at `point`, the person's cancel saved while it is down, then `ccx daemon --once`. */
+async function cancelledWhileDown(point: string): Promise<World> {
+  const target = await world({ tasks: [{ id: 'T-1', title: 'one' }] });
+  const doomed = startDaemon({ ...target, env: { ...target.env, CCX_CRASH_AT: point } });
+  await doomed.exited(60_000);
+  expect(doomed.child.signalCode, `it did not reach ${point}:\n${doomed.output()}`).toBe('SIGKILL');
+  const board = await readFile(target.paths.board, 'utf8');
+  await writeFile(target.paths.board, board.replace(/status: (running|pending)/, 'status: cancelled'));
+  const second = startDaemon(target, ['--once']);
+  expect(await second.exited(90_000), second.output()).toBe(0);
+  return target;
+}
+
 describe('a stopped or killed daemon converges on restart', () => {
   it('SIGTERM mid-turn is an interruption, not a cancel: the next start resumes the turn and the task merges', { timeout: 120_000 }, async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'slow', delayMs: 2_500 }], env: { CCX_SHUTDOWN_GRACE_MS: '200' } });
@@ -84,26 +97,12 @@ describe('a stopped or killed daemon converges on restart', () => {
   });
 
   it.each(['journal:merged:before', 'merge:workspace-removal:before'])('a cancel saved while the daemon was down after its squash commit landed (killed at %s) ends merged: nothing undoes a merge', { timeout: 120_000 }, async (point) => {
-    const target = await world({ tasks: [{ id: 'T-1', title: 'one' }] });
-    const doomed = startDaemon({ ...target, env: { ...target.env, CCX_CRASH_AT: point } });
-    await doomed.exited(60_000);
-    expect(doomed.child.signalCode, `it did not reach ${point}:\n${doomed.output()}`).toBe('SIGKILL');
-    const board = await readFile(target.paths.board, 'utf8');
-    await writeFile(target.paths.board, board.replace(/status: running/, 'status: cancelled'));
-    const second = startDaemon(target, ['--once']);
-    expect(await second.exited(90_000), second.output()).toBe(0);
+    const target = await cancelledWhileDown(point);
     await expectMergedOnce(target);
   });
 
   it.each(['journal:dispatched:after', 'journal:board-shown:before'])('a cancel saved while the daemon was down before it announced the dispatch (killed at %s) ends cancelled, the run told whole', { timeout: 120_000 }, async (point) => {
-    const target = await world({ tasks: [{ id: 'T-1', title: 'one' }] });
-    const doomed = startDaemon({ ...target, env: { ...target.env, CCX_CRASH_AT: point } });
-    await doomed.exited(60_000);
-    expect(doomed.child.signalCode, `it did not reach ${point}:\n${doomed.output()}`).toBe('SIGKILL');
-    const board = await readFile(target.paths.board, 'utf8');
-    await writeFile(target.paths.board, board.replace(/status: (running|pending)/, 'status: cancelled'));
-    const second = startDaemon(target, ['--once']);
-    expect(await second.exited(90_000), second.output()).toBe(0);
+    const target = await cancelledWhileDown(point);
     expect((await target.row('T-1'))?.status).toBe('cancelled');
     const events = await target.auditEvents();
     expectOneRun(events);

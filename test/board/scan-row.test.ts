@@ -15,7 +15,8 @@ function byYaml(chunk: string) {
 
 function byScanner(chunk: string) {
   const scanned = scanRow(chunk);
-  return scanned === null ? null : { reading: readRowFields(scanned.shape, scanned.values, 0), layout: scanned.layout };
+  // The layout as JSON gives it: a ScannedLayout makes its pairs only when asked.
+  return scanned === null ? null : { reading: readRowFields(scanned.shape, scanned.values, 0), layout: JSON.parse(JSON.stringify(scanned.layout)) as unknown };
 }
 
 /** The scanner either reads a chunk exactly as yaml does, or leaves it to yaml. */

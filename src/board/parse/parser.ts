@@ -76,12 +76,11 @@ export class BoardParser {
       const fresh = row === undefined;
       if (row === undefined) {
         const scanned = scanRow(chunk.text, base);
-        // A row the scanner read costs less to scan again than to look up: only yaml's are worth a cache file.
         if (scanned !== null) row = this.rowCache.keep(chunk.text, readRowFields(scanned.shape, scanned.values, index), scanned.layout, base);
         else {
           const read = readChunk(chunk.text, index, base);
           if (read === null) return null;
-          row = this.rowCache.keep(chunk.text, read.reading, read.layout, base, true);
+          row = this.rowCache.keepFromYaml(chunk.text, read.reading, read.layout, base);
         }
       }
       sources.push({ reading: row.reading, fresh, layout: row.layout, base });
@@ -131,13 +130,12 @@ function collectRows(board: ParsedBoard, sources: RowSource[]): void {
       board.problems.push({ ...board.lines.position(base + problem.offset), level: 'row', message: problem.message, task: reading.id });
     }
     if (reading.row === null || problems.length > 0) continue;
-    const scopePair = layout.pairs.find((pair) => pair.key === 'scope');
     const position = board.lines.position(base + reading.start);
     // A cached row is shared with earlier boards, so it is copied; a fresh one is not yet anyone's.
     if (fresh) reading.row.position = position;
     board.rows.push(fresh ? reading.row : { ...reading.row, position });
     board.rowLayouts.set(reading.row.id, layout);
-    board.scopePositions.set(reading.row.id, board.lines.position(scopePair?.value?.start ?? scopePair?.keyStart ?? base + reading.start));
+    board.scopePositions.set(reading.row.id, board.lines.position(base + reading.scopeOffset));
   }
   board.problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }

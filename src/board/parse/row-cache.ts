@@ -14,6 +14,8 @@ interface Entry {
   reading: RowReading;
   layout: RowLayout;
   base: number;
+  /** Read by yaml (here or by an earlier process): the only rows worth a row cache file. */
+  fromYaml: boolean;
 }
 
 /**
@@ -39,19 +41,24 @@ export class RowCache {
     const previous = this.rows[index];
     if (previous !== undefined && previous.text === text) {
       const layout = shiftLayout(previous.layout, base - previous.base);
-      return this.keep(text, previous.reading, layout, base);
+      return this.keep(text, previous.reading, layout, base, previous.fromYaml);
     }
     if (this.persisted.size === 0) return undefined;
     const stored = this.persisted.get(persistedKey(index, text));
-    return stored === undefined ? undefined : this.keep(text, stored.reading, shiftLayout(stored.layout, base), base);
+    return stored === undefined ? undefined : this.keep(text, stored.reading, shiftLayout(stored.layout, base), base, true);
   }
 
-  /** Records a row read now (fromYaml: read by yaml, so worth a row cache file). */
+  /** Records a row of this parse (fromYaml: read by yaml, so worth a row cache file). */
   keep(text: string, reading: RowReading, layout: RowLayout, base: number, fromYaml = false): Entry {
-    const entry = { text, reading, layout, base };
+    const entry = { text, reading, layout, base, fromYaml };
     this.next.push(entry);
-    if (fromYaml) this.readFreshRows = true;
     return entry;
+  }
+
+  /** Records a row yaml read now: the row cache file lacks it. */
+  keepFromYaml(text: string, reading: RowReading, layout: RowLayout, base: number): Entry {
+    this.readFreshRows = true;
+    return this.keep(text, reading, layout, base, true);
   }
 
   /** Starts recording a parse's rows. */
@@ -70,7 +77,10 @@ export class RowCache {
     if (!this.readFreshRows) return null;
     this.readFreshRows = false;
     const rows = new Map<string, CachedRow>();
-    this.rows.forEach((entry, index) => rows.set(persistedKey(index, entry.text), { reading: entry.reading, layout: shiftLayout(entry.layout, -entry.base) }));
+    // A row the scanner read costs less to scan again than to look up.
+    this.rows.forEach((entry, index) => {
+      if (entry.fromYaml) rows.set(persistedKey(index, entry.text), { reading: entry.reading, layout: shiftLayout(entry.layout, -entry.base) });
+    });
     this.persisted = rows;
     return rows;
   }

@@ -4,6 +4,7 @@ import { controlCharacterIn } from '../../text/printable.js';
 import { ROW_FIELDS } from '../types.js';
 import { yamlModule as yaml } from '../../text/yaml-module.js';
 import type { LocalProblem } from './yaml-block.js';
+import { SPAN_STRIDE, kindOf, type FieldSpans, type ScalarStyle } from './layout.js';
 
 export const TASK_ID_PATTERN = /^T-[1-9][0-9]*$/;
 const ROW_FIELD_SET: ReadonlySet<string> = new Set(ROW_FIELDS);
@@ -25,25 +26,30 @@ export function tooLargeId(id: string): string {
   return `${id} is past T-${Number.MAX_SAFE_INTEGER}: an id's number must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1), the largest ccx counts on exactly`;
 }
 
-/** Where a row's fields are written: what problems point at. Built from a yaml node or by scan-row. */
-export interface RowShape {
+/** Where a row's fields are written (offsets from the row's source): what problems point at. Built from a yaml node or by scan-row. */
+export interface RowShape extends FieldSpans {
   /** Offset of the row's first key. */
   start: number;
-  /** Each field in written order: where its key starts, where its value starts (null when it has none), and whether the value is a list or mapping. */
-  keys: ReadonlyMap<string, { keyStart: number; valueStart: number | null; collection: boolean }>;
 }
 
-/** The shape of a row's yaml mapping node. */
+/** The shape of a row's yaml mapping node (a key written twice keeps its first place and its last value, as yaml reads it). */
 export function shapeOfMap(map: YAMLMap): RowShape {
   const { isMap, isScalar, isSeq } = yaml();
-  const keys = new Map<string, { keyStart: number; valueStart: number | null; collection: boolean }>();
+  const keys: string[] = [];
+  const spans: number[] = [];
   const start = map.range?.[0] ?? 0;
   for (const pair of map.items) {
     if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
     const value = pair.value as Node | null | undefined;
-    keys.set(String(pair.key.value), { keyStart: pair.key.range?.[0] ?? start, valueStart: value?.range?.[0] ?? null, collection: isMap(value) || isSeq(value) });
+    const range = value?.range ?? null;
+    const kind = kindOf(isScalar(value) ? ((value.type as ScalarStyle | undefined) ?? null) : null, isMap(value) || isSeq(value));
+    const found = keys.indexOf(key);
+    const at = found === -1 ? spans.length : found * SPAN_STRIDE;
+    if (found === -1) keys.push(key);
+    spans.splice(at, SPAN_STRIDE, pair.key.range?.[0] ?? start, range?.[0] ?? -1, range?.[1] ?? -1, kind);
   }
-  return { start, keys };
+  return { start, keys, spans };
 }
 
 /** Reads one row's fields with their source offsets; every complaint names the row, the rule and what it got. */
@@ -72,8 +78,10 @@ export class RowFields {
   }
 
   offsetOf(key: string): number {
-    const field = this.shape.keys.get(key);
-    return field?.valueStart ?? field?.keyStart ?? this.start;
+    const at = this.shape.keys.indexOf(key) * SPAN_STRIDE;
+    if (at < 0) return this.start;
+    const valueStart = this.shape.spans[at + 1] as number;
+    return valueStart >= 0 ? valueStart : (this.shape.spans[at] as number);
   }
 
   fail(key: string | number, message: string): void {
@@ -173,17 +181,13 @@ export class RowFields {
 
   /** Fields that are not part of a row: a typo here could silently drop a dependency, so it skips the row. */
   rejectUnknownKeys(): void {
-    // forEach: no entry array per key, and this runs for every row.
-    this.shape.keys.forEach((field, key) => {
-      if (ROW_FIELD_SET.has(key)) return;
+    const { keys, spans } = this.shape;
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
+      if (ROW_FIELD_SET.has(key)) continue;
       const suggestion = closestField(key);
-      const offset = field.keyStart;
-      this.fail(offset, `${key} is not a row field${suggestion === null ? '' : ` (did you mean ${suggestion}?)`}; rows take ${ROW_FIELDS.join(', ')}.`);
-    });
-  }
-
-  isCollection(key: string): boolean {
-    return this.shape.keys.get(key)?.collection === true;
+      this.fail(spans[index * SPAN_STRIDE] as number, `${key} is not a row field${suggestion === null ? '' : ` (did you mean ${suggestion}?)`}; rows take ${ROW_FIELDS.join(', ')}.`);
+    }
   }
 }
 

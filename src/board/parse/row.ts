@@ -35,6 +35,8 @@ export interface RowReading {
   /** The ids it depends on, read even when the row has other problems (for cycle checks). */
   dependsOn: string[];
   dependsOnOffset: number;
+  /** Where scope's value is written (its key when it has none, the row's start when it is absent). */
+  scopeOffset: number;
   problems: LocalProblem[];
 }
 
@@ -51,6 +53,7 @@ export function readRow(item: Node, index: number, doc: Document): RowReading {
       start,
       dependsOn: [],
       dependsOnOffset: start,
+      scopeOffset: start,
       problems: [{ offset: start, message: `row ${index + 1}: a row must be a mapping of fields (\`- id: T-<n>\` then \`title: …\`), but it is ${describe(item.toJS(doc))}.` }],
     };
   }
@@ -115,6 +118,7 @@ export function readRowFields(shape: RowShape, values: Record<string, unknown>, 
     start,
     dependsOn: row.dependsOn,
     dependsOnOffset: fields.offsetOf('depends_on'),
+    scopeOffset: fields.offsetOf('scope'),
     problems,
   };
 }

@@ -1,4 +1,4 @@
-import type { PairLayout, RowLayout, ScalarStyle } from './layout.js';
+import { ScannedLayout, kindOf, type ScalarStyle } from './layout.js';
 import type { RowShape } from './row-fields.js';
 import { ROW_FIELDS } from '../types.js';
 import { NotSimple, inlineScalar, inlineValue, isTrimmed } from './scan-scalar.js';
@@ -7,7 +7,7 @@ import { NotSimple, inlineScalar, inlineValue, isTrimmed } from './scan-scalar.j
 export interface ScannedRow {
   values: Record<string, unknown>;
   shape: RowShape;
-  layout: RowLayout;
+  layout: ScannedLayout;
 }
 
 interface Value {
@@ -106,8 +106,8 @@ function scan(layoutBase: number): ScannedRow {
   indents[0] = rowIndent;
   if (at(0, rowIndent) === SPACE) throw new NotSimple();
   const values: Record<string, unknown> = {};
-  const keys = new Map<string, { keyStart: number; valueStart: number | null; collection: boolean }>();
-  const pairs: PairLayout[] = [];
+  const keys: string[] = [];
+  const spans: number[] = [];
   let index = 0;
   let end = 0;
   while (index < count) {
@@ -116,17 +116,18 @@ function scan(layoutBase: number): ScannedRow {
     const key = readKey(index, rowIndent);
     const keyStart = (starts[index] as number) + rowIndent;
     const value = readValue(index, rowIndent, keyStart + key.length + 1);
-    if (keys.has(key)) throw new NotSimple();
+    if (keys.includes(key)) throw new NotSimple();
     values[key] = value.value;
-    keys.set(key, { keyStart, valueStart: value.start, collection: value.style === null });
-    pairs.push({ key, keyStart: layoutBase + keyStart, keyEnd: layoutBase + keyStart + key.length, value: { start: layoutBase + value.start, end: layoutBase + value.end, style: value.style } });
+    keys.push(key);
+    spans.push(keyStart, value.start, value.end, kindOf(value.style, value.style === null));
     end = endOf(value.next - 1);
     index = value.next;
   }
   // Only blank lines may follow the row in its chunk.
   for (let line = index; line < count; line += 1) if (!isBlank(line)) throw new NotSimple();
   const start = (starts[0] as number) + rowIndent;
-  return { values, shape: { start, keys }, layout: { start: layoutBase + start, end: layoutBase + end, flow: false, pairs } };
+  const fields = { keys, spans };
+  return { values, shape: { start, ...fields }, layout: new ScannedLayout(layoutBase + start, layoutBase + end, fields, layoutBase) };
 }
 
 /** `key:` at `indent` on line `index` (then spaces or the line's end), as `^([a-z_][a-z0-9_]*):(?: +|$)` reads it. */

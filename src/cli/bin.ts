@@ -28,13 +28,18 @@ process.on('SIGINT', () => {
   if (process.listenerCount('SIGINT') === 1) process.exit(EXIT_INTERRUPTED);
 });
 
-const { main } = await import('./main.js');
-const code = await main(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  stdoutIsTTY: process.stdout.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-});
-process.exitCode = interrupted ? EXIT_INTERRUPTED : code;
+// No top-level await: the build bundles this file as CommonJS (scripts/bundle.mjs).
+void import('./main.js')
+  .then(({ main }) =>
+    main(process.argv.slice(2), {
+      cwd: process.cwd(),
+      env: process.env,
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stdoutIsTTY: process.stdout.isTTY === true,
+      stderrIsTTY: process.stderr.isTTY === true,
+    }),
+  )
+  .then((code) => {
+    process.exitCode = interrupted ? EXIT_INTERRUPTED : code;
+  });

@@ -5,7 +5,7 @@ import type { Ladder } from '../loop/types.js';
 import { BoardStore } from '../board/store/board-store.js';
 import { CcxError } from '../errors.js';
 import type { RepoContext } from './context.js';
-import { gitPathspecValidator } from './pathspec-validator.js';
+import { gitPathspecValidator } from '../git/scope/validate.js';
 
 /** `cache: false` reads without writing the row cache (`ccx daemon --dry-run` writes nothing). */
 export function boardStore(context: RepoContext, options: { cache?: boolean } = {}): BoardStore {

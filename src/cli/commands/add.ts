@@ -6,7 +6,7 @@ import { addTasks, type TaskDraft } from '../../intake/add-tasks.js';
 import { boardStore } from '../board-access.js';
 import { booleanOption, listOption, stringOption, type Command } from '../command.js';
 import { initialisedContext } from '../context.js';
-import { gitPathspecValidator } from '../pathspec-validator.js';
+import { gitPathspecValidator } from '../../git/scope/validate.js';
 import { inboxPaths } from '../../config/paths.js';
 
 export const add: Command = {

@@ -1,7 +1,7 @@
 import type { ParsedBoard } from '../../board/parse/board.js';
 import { withPathspecProblems } from '../../board/pathspecs.js';
 import { withLadderFileProblems, withLadderProblems } from '../../board/skip-rows.js';
-import { gitPathspecValidator } from '../../cli/pathspec-validator.js';
+import { gitPathspecValidator } from '../../git/scope/validate.js';
 import { scopeMeaningNotices } from '../../git/scope/default-meaning.js';
 import type { RepoRuntime } from '../runtime/repo-runtime.js';
 

@@ -1,7 +1,13 @@
+import type { PathspecValidator } from '../../board/pathspecs.js';
 import { git, type GitRepo } from '../run.js';
 import { SCOPE_GIT_ENV } from './pathspec.js';
 
 export type PathspecCheck = { glob: string; ok: true } | { glob: string; ok: false; error: string };
+
+/** The board's pathspec check (board/pathspecs.ts), answered by git through validatePathspecs. */
+export function gitPathspecValidator(repo: GitRepo): PathspecValidator {
+  return async (pathspecs) => new Map((await validatePathspecs(repo, pathspecs)).map((check) => [check.glob, check.ok ? null : (check.error ?? 'git rejects it')]));
+}
 
 /**
  * Checks each glob the way git will read it: obvious mistakes are refused before git sees them,

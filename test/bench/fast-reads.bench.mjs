@@ -1,6 +1,7 @@
 // Fast reads (issue 13 item 8): whole-process `ccx tasks --json` and `ccx status --json` on a 1,000-row
 // board, cold (a fresh process each run, no row cache file), an in-process parse of 10,000 rows, and
 // the first parse in a fresh process (of 10,000 and of 1,000 rows, with whether it loaded remark or yaml).
+// node_start is `node -e 0` on the same machine: the part of each whole-process figure no code of ours can change.
 // Targets: each ≤ 300 ms. Figures are wall-clock medians and p95s; cpu_ms (user + system) is printed
 // beside them because on a shared, loaded machine the wall clock mostly measures the queue for a core.
 import { execFileSync, spawn } from 'node:child_process';
@@ -154,8 +155,23 @@ async function firstCallFigure(rows) {
   }
 }
 
+/**
+ * What starting Node itself costs here (`node -e 0`, wall median): part of every whole-process
+ * figure above that ccx cannot change, printed so figures from different machines can be compared.
+ */
+async function nodeStartFigure() {
+  const times = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const started = performance.now();
+    execFileSync(process.execPath, ['-e', '0']);
+    times.push(performance.now() - started);
+  }
+  return { runs: RUNS, median_ms: round(median(times)), p95_ms: round(p95(times)) };
+}
+
 export async function run() {
   return {
+    node_start: await nodeStartFigure(),
     ...(await commandFigures(1000)),
     parse_10000_rows: parseFigure(10000),
     parse_10000_rows_first_call: await firstCallFigure(10000),

@@ -48,6 +48,17 @@ describe('what the daemon does about a row (board intent against journal facts)'
     expect(decide(row('  status: pending\n'), blocked, false)).toEqual({ kind: 'write-back', fields: blocked.board });
   });
 
+  // ccx writes a worker_pid only beside running: a row with one and another status is a person's hand,
+  // whatever else the buffer held (chaos seed 1128639458 it 5 lost such a retry).
+  it('takes a person\'s status on a row that still shows the run (a stale buffer\'s) as their move once the task ended', () => {
+    const runRow = '  attempts: 2\n  started_at: "2026-01-01T00:00:00Z"\n  worktree: /w/T-1\n  branch: ccx/T-1\n  worker_pid: 4242\n';
+    expect(decide(row(`  status: pending\n${runRow}`), blocked, false)).toEqual({ kind: 'retry' });
+    expect(decide(row(`  status: cancelled\n${runRow}`), blocked, false)).toEqual({ kind: 'accept', fields: { status: 'cancelled' } });
+    expect(decide(row(`  status: pending\n${runRow}`), merged, false)).toEqual({ kind: 'write-back', fields: merged.board });
+    // The run's own row (status running) after the end is ccx's write not landed yet, not a move.
+    expect(decide(row(`  status: running\n${runRow}`), blocked, false)).toEqual({ kind: 'write-back', fields: blocked.board });
+  });
+
   it('never retries a merged task, and writes merged back', () => {
     expect(decide(row('  status: pending\n  attempts: 1\n  exit_status: approved\n  commit: abc\n'), merged, false)).toEqual({ kind: 'write-back', fields: merged.board });
   });

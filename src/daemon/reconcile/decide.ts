@@ -61,7 +61,8 @@ function decideFinished(row: TaskRow, facts: TaskFacts): Decision {
   const intended = facts.board;
   if (!differs(row, intended)) return { kind: 'none' };
   const final = facts.finished?.status;
-  if (personMoved(row, facts) && final !== 'merged' && final !== undefined && (row.status === final || PERSON_MOVES[final].includes(row.status))) {
+  const allowed = final !== 'merged' && final !== undefined && (row.status === final || PERSON_MOVES[final].includes(row.status));
+  if (allowed && (personMoved(row, facts) || movedOnRunRow(row))) {
     if (row.status === 'pending') return { kind: 'retry' };
     return { kind: 'accept', fields: { status: row.status } };
   }
@@ -81,6 +82,17 @@ export function personMoved(row: TaskRow, facts: TaskFacts): boolean {
   if (!(PERSON_MOVES[from as TaskStatus] ?? []).includes(row.status)) return false;
   const { status: _status, ...bookkeeping } = baseline;
   return !differs(row, bookkeeping);
+}
+
+/**
+ * A status other than running beside a worker_pid: ccx writes a worker_pid only with running, so no
+ * buffer ccx wrote holds this row; a person set the status by hand on a row that still showed the
+ * run (a stale buffer's, say, after the task ended). On a finished task it is their intent, as a
+ * move from the status the task ended with (chaos seed 1128639458 it 5: a blocked → pending made
+ * through running → cancelled → pending on a stale-reverted row was put back to blocked).
+ */
+function movedOnRunRow(row: TaskRow): boolean {
+  return row.workerPid !== null && row.status !== 'running';
 }
 
 /** What the board last showed of ccx's fields (the fold starts it from the row as dispatched, and a retry). */

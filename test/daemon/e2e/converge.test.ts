@@ -126,6 +126,25 @@ describe('a stopped or killed daemon converges on restart', () => {
     expect(eventsOf(events, 'board.restored')).toEqual([]);
   });
 
+  // ccx writes a worker_pid only beside running: pending on a row that still shows the run is the
+  // person's retry, typed on a stale buffer (chaos seed 1128639458 it 5 put such a row back to blocked).
+  it('a person\'s pending typed on a stale buffer that still shows the run is taken as a retry once the task ended', { timeout: 120_000 }, async () => {
+    const target = await world({ tasks: [{ id: 'T-1', title: 'fails', delayMs: 2_500 }], maxAttempts: 1, scenario: { implementer: { action: 'crash', message: 'boom' } } });
+    const first = startDaemon(target, ['--once']);
+    await waitFor('T-1 running with its worker', async () => (await target.row('T-1'))?.workerPid != null, 30_000, first);
+    const staleBuffer = await readFile(target.paths.board, 'utf8');
+    expect(await first.exited(60_000), first.output()).toBe(0);
+    expect((await target.row('T-1'))?.status).toBe('failed');
+    await writeFile(target.paths.board, staleBuffer.replace(/status: running/, 'status: pending'));
+    const again = startDaemon(target, ['--once']);
+    expect(await again.exited(60_000), again.output()).toBe(0);
+    const events = await target.auditEvents();
+    expect(eventsOf(events, 'task.dispatched')).toHaveLength(2);
+    expect(eventsOf(events, 'task.finished').map((event) => event['status'])).toEqual(['failed', 'failed']);
+    expect(eventsOf(events, 'board.restored')).toEqual([]);
+    expect((await target.row('T-1'))?.status).toBe('failed');
+  });
+
   it('a person\'s running → cancelled saved while ccx\'s final write waits behind an Emacs lock is kept (not judged a stale buffer)', { timeout: 90_000 }, async () => {
     const target = await world({ tasks: [{ id: 'T-1', title: 'fails', delayMs: 2_500 }], maxAttempts: 1, scenario: { implementer: { action: 'crash', message: 'boom' } } });
     const daemon = startDaemon(target);

@@ -57,6 +57,9 @@ describe('what the daemon does about a row (board intent against journal facts)'
     expect(decide(row(`  status: pending\n${runRow}`), merged, false)).toEqual({ kind: 'write-back', fields: merged.board });
     // The run's own row (status running) after the end is ccx's write not landed yet, not a move.
     expect(decide(row(`  status: running\n${runRow}`), blocked, false)).toEqual({ kind: 'write-back', fields: blocked.board });
+    // Once the cancel is taken (ccx's intent now), the run's bookkeeping left beside it is written over, not taken again.
+    const taken: TaskFacts = { ...blocked, board: { ...blocked.board, status: 'cancelled' }, shown: { ...blocked.shown, status: 'cancelled' } };
+    expect(decide(row(`  status: cancelled\n${runRow}`), taken, false)).toEqual({ kind: 'write-back', fields: taken.board });
   });
 
   it('never retries a merged task, and writes merged back', () => {

@@ -62,7 +62,7 @@ function decideFinished(row: TaskRow, facts: TaskFacts): Decision {
   if (!differs(row, intended)) return { kind: 'none' };
   const final = facts.finished?.status;
   const allowed = final !== 'merged' && final !== undefined && (row.status === final || PERSON_MOVES[final].includes(row.status));
-  if (allowed && (personMoved(row, facts) || movedOnRunRow(row))) {
+  if (allowed && (personMoved(row, facts) || movedOnRunRow(row, facts))) {
     if (row.status === 'pending') return { kind: 'retry' };
     return { kind: 'accept', fields: { status: row.status } };
   }
@@ -87,12 +87,13 @@ export function personMoved(row: TaskRow, facts: TaskFacts): boolean {
 /**
  * A status other than running beside a worker_pid: ccx writes a worker_pid only with running, so no
  * buffer ccx wrote holds this row; a person set the status by hand on a row that still showed the
- * run (a stale buffer's, say, after the task ended). On a finished task it is their intent, as a
- * move from the status the task ended with (chaos seed 1128639458 it 5: a blocked → pending made
+ * run (a stale buffer's, say, after the task ended). On a finished task a status other than the
+ * one ccx wants is their intent, as a move from the status the task ended with (chaos seed 1128639458 it 5: a blocked → pending made
  * through running → cancelled → pending on a stale-reverted row was put back to blocked).
  */
-function movedOnRunRow(row: TaskRow): boolean {
-  return row.workerPid !== null && row.status !== 'running';
+function movedOnRunRow(row: TaskRow, facts: TaskFacts): boolean {
+  // Once taken, the status is ccx's intent too: what is left is ccx's bookkeeping to write beside it.
+  return row.workerPid !== null && row.status !== 'running' && row.status !== facts.board.status;
 }
 
 /** What the board last showed of ccx's fields (the fold starts it from the row as dispatched, and a retry). */

@@ -25,8 +25,8 @@ export interface RowLayout {
 
 /** A field's value kind in FieldSpans: a list or mapping, or a scalar's style (NO_STYLE: none known). */
 const KINDS: readonly (ScalarStyle | null)[] = [null, 'PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED', null];
-export const COLLECTION = 0;
-export const NO_STYLE = 6;
+const COLLECTION = 0;
+const NO_STYLE = 6;
 /** Numbers FieldSpans keeps per field. */
 export const SPAN_STRIDE = 4;
 

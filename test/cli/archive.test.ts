@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gitdir } from '../helpers/gitdir.js';
@@ -29,7 +29,10 @@ async function setUp() {
   const repo = await gitdir();
   const env = await isolatedEnv();
   expect((await runCli(['init'], { cwd: repo, env })).exitCode).toBe(0);
-  const stateDir = (await runCli(['where'], { cwd: repo, env })).stdout.trim();
+  const where = await runCli(['where'], { cwd: repo, env });
+  const stateDir = where.stdout.trim();
+  // An empty answer would make every path below relative to the test's own folder (the checkout).
+  expect({ code: where.exitCode, absolute: isAbsolute(stateDir) }, where.stderr).toEqual({ code: 0, absolute: true });
   return { repo, env, stateDir, board: join(stateDir, 'BOARD.md'), archive: join(stateDir, 'archive') };
 }
 

@@ -87,9 +87,10 @@ export function personMoved(row: TaskRow, facts: TaskFacts): boolean {
 /**
  * A status other than running beside a worker_pid: ccx writes a worker_pid only with running, so no
  * buffer ccx wrote holds this row; a person set the status by hand on a row that still showed the
- * run (a stale buffer's, say, after the task ended). On a finished task a status other than the
- * one ccx wants is their intent, as a move from the status the task ended with (chaos seed 1128639458 it 5: a blocked → pending made
- * through running → cancelled → pending on a stale-reverted row was put back to blocked).
+ * run (a stale buffer's, say, after the task ended). On a finished task a status other than the one
+ * ccx wants is their intent, as a move from the status the task ended with (chaos seed 1128639458
+ * it 5: a blocked → pending made through running → cancelled → pending on a stale-reverted row was
+ * put back to blocked).
  */
 function movedOnRunRow(row: TaskRow, facts: TaskFacts): boolean {
   // Once taken, the status is ccx's intent too: what is left is ccx's bookkeeping to write beside it.

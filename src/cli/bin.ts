@@ -2,6 +2,14 @@
 import module from 'node:module';
 import v8 from 'node:v8';
 
+// ccx loads ES-only packages (execa, chokidar, remark, the NATS client) with require(), which Node
+// does without a flag from 20.19 and 22.12 on (package.json's engines): say so rather than fail on it.
+const [nodeMajor = 0, nodeMinor = 0] = process.version.slice(1).split('.').map(Number);
+if (!(nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 12) || (nodeMajor === 20 && nodeMinor >= 19))) {
+  process.stderr.write(`ccx: this is Node ${process.version}; ccx needs Node 20.19 or newer on 20, 22.12 or newer on 22, or 23 and later.\n  Install a newer Node (for one, \`nvm install 22\`) and run ccx again.\n`);
+  process.exit(1);
+}
+
 // Node 22+ caches compiled modules between runs (faster `ccx` and daemon starts); Node 20 has no such cache.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 

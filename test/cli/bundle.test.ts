@@ -56,6 +56,21 @@ describe('the bundled command line', () => {
     }
   });
 
+  it('on a Node without require() of ES modules (22.11, 20.18) says which Node it needs, and exits 1', async () => {
+    const dir = await testdir();
+    for (const [version, code] of [['v22.11.0', 1], ['v20.18.3', 1], ['v21.7.3', 1], ['v22.12.0', 0], ['v20.19.0', 0], ['v24.1.0', 0]] as const) {
+      const hook = join(dir, `as-${version}.cjs`);
+      writeFileSync(hook, `Object.defineProperty(process, 'version', { value: ${JSON.stringify(version)} });`);
+      const run = await promisify(execFile)(process.execPath, ['--require', hook, CLI_PATH, '--version'], { cwd: dir }).then(
+        (result) => ({ code: 0, ...result }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(run.code, version).toBe(code);
+      if (code === 1) expect(run.stderr).toBe(`ccx: this is Node ${version}; ccx needs Node 20.19 or newer on 20, 22.12 or newer on 22, or 23 and later.\n  Install a newer Node (for one, \`nvm install 22\`) and run ccx again.\n`);
+      else expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    }
+  });
+
   it('loads no module of dist/ but itself', async () => {
     const dir = await testdir();
     const hook = join(dir, 'hook.cjs');

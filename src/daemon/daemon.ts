@@ -1,5 +1,5 @@
 import { scrubReason } from '../audit/scrub.js';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CcxEnv } from '../config/env.js';
 import { dataRoot } from '../config/paths.js';
@@ -8,10 +8,9 @@ import { failPoint } from '../fs/crash-point.js';
 import { NOTIFY_FILE, Notifier, loadGlobalSinks } from '../notify/index.js';
 import { claimDataRoot, type DaemonLock } from './lock/daemon-lock.js';
 import { LimitGate } from './limits/limit-gate.js';
-import { discoverStateDirs } from './runtime/discover.js';
 import { RepoRuntime, type Dirty } from './runtime/repo-runtime.js';
 import { WorkerSlots, type DaemonServices } from './runtime/services.js';
-import { watchFolder, type FolderWatch } from './watch/folder-watcher.js';
+import { DataRootWatch } from './watch/data-root-watch.js';
 
 export interface DaemonOptions {
   env: CcxEnv;
@@ -43,7 +42,7 @@ export class Daemon {
   private merges = 0;
   private stoppedAt: string | undefined;
   private failing = false;
-  private rootWatch: FolderWatch | null = null;
+  private rootWatch: DataRootWatch | null = null;
   private lock: DaemonLock | null = null;
   private readonly opening = new Map<string, Promise<void>>();
   private finished!: Promise<string>;
@@ -95,15 +94,19 @@ export class Daemon {
   async start(): Promise<void> {
     await this.loadNotifyFile();
     this.lock = await claimDataRoot(this.root);
-    const stateDirs = this.options.onlyStateDir === undefined ? await discoverStateDirs(this.root) : [this.options.onlyStateDir];
-    for (const stateDir of stateDirs) await this.openRepository(stateDir);
-    failPoint('daemon:start');
-    this.rootWatch = watchFolder(this.root, {
-      depth: 1,
-      accept: (path) => (dirname(dirname(path)) === this.root && basename(path) in WATCHED_STATE_FILES) || path === join(this.root, NOTIFY_FILE),
-      onChange: (path) => void (path === join(this.root, NOTIFY_FILE) ? this.loadNotifyFile() : this.stateFileChanged(path)),
+    // Watched before anything is read: a save from here on is reported, and the first passes read after it.
+    this.rootWatch = new DataRootWatch({
+      root: this.root,
+      ...(this.options.onlyStateDir === undefined ? {} : { only: this.options.onlyStateDir }),
+      rootFile: NOTIFY_FILE,
+      stateFiles: Object.keys(WATCHED_STATE_FILES),
+      onStateFile: (path) => void this.stateFileChanged(path),
+      onRootFile: () => void this.loadNotifyFile(),
       onError: (error) => this.services.log.warn({ error: String(error) }, 'data root watch failed'),
     });
+    const stateDirs = await this.rootWatch.start();
+    for (const stateDir of stateDirs) await this.openRepository(stateDir);
+    failPoint('daemon:start');
     for (const runtime of this.runtimes.values()) runtime.request();
     this.services.log.info({ root: this.root, repos: this.runtimes.size }, 'ccx daemon started');
     // No pass will ever run to find the board idle: with nothing to serve, --once has nothing to wait for.

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { runGit } from '../helpers/gitdir.js';
@@ -12,17 +13,24 @@ const count = async (target: World, name: string, task?: string) => (await targe
 describe('runner faults', () => {
   it('kill -9 of a runner mid-turn: another runner continues from the last pushed turn, and the task merges once', { timeout: 180_000 }, async () => {
     const nats = await startNats();
-    const target = await world({ tasks: [{ id: 'T-1', title: 'survives its runner', scope: ['src/**'], writes: { 'src/a.txt': 'a\n' }, delayMs: 1500 }], scenario: FIX_ONCE, env: { CCX_MAX_WORKERS: '4' } });
+    // The first review hangs (once: the count is shared by both runners), so the kill lands in it however late
+    // the daemon's audit log shows it: with a review that merely took 1.5 s, a busy machine let the first
+    // runner finish the whole attempt before the test saw the review start.
+    const hangOnce = { reviewer: { action: 'hang', times: 1, then: FIX_ONCE.reviewer } };
+    const target = await world({ tasks: [{ id: 'T-1', title: 'survives its runner', scope: ['src/**'], writes: { 'src/a.txt': 'a\n' }, delayMs: 500 }], scenario: hangOnce, env: { CCX_MAX_WORKERS: '4' } });
     const remote = await withRunners(target, nats);
-    const first = await startRunner(target, nats, 'first', { slots: 1 });
+    const scripted = { CCX_SCRIPTED_STATE: join(target.paths.stateDir, 'scripted-count.json') };
+    const first = await startRunner(target, nats, 'first', { slots: 1, env: scripted });
     const daemon = startDaemon(target);
     // After the implement turn is pushed, while the review turn runs.
     await waitFor('the review turn on the first runner', async () => (await count(target, 'turn.started', 'T-1')).some((event) => event['phase'] === 'review'), 90_000, daemon);
+    expect(await agentsUnder(first.cache), 'the first runner\'s reviewer hangs').toHaveLength(1);
     first.child.kill('SIGKILL');
-    const second = await startRunner(target, nats, 'second', { slots: 1 });
+    const second = await startRunner(target, nats, 'second', { slots: 1, env: scripted });
     await waitFor('T-1 to merge', async () => (await target.row('T-1'))?.status === 'merged', 120_000, daemon);
     const claimed = await count(target, 'runner.claimed', 'T-1');
-    expect(claimed.map((event) => [event['runner'], event['delivery']])).toEqual([['first', 1], ['second', 2]]);
+    const story = `${(await target.auditEvents()).map((event) => JSON.stringify(event)).join('\n')}\n--- first runner ---\n${first.output()}\n--- second runner ---\n${second.output()}`;
+    expect(claimed.map((event) => [event['runner'], event['delivery']]), story).toEqual([['first', 1], ['second', 2]]);
     // The second runner did not implement again: its first turn was the review the first one was cut off in.
     const turns = (await count(target, 'turn.started', 'T-1')).map((event) => event['phase']);
     expect(turns.filter((phase) => phase === 'implement')).toHaveLength(1);

@@ -17,7 +17,7 @@ export async function discoverStateDirs(dataRoot: string): Promise<string[]> {
       await access(join(stateDir, 'config.yaml'));
       found.push(stateDir);
     } catch {
-      // Not (yet) a STATE_DIR; the data-root watch picks it up once its config.yaml appears.
+      // Not (yet) a STATE_DIR; the daemon's DataRootWatch opens it once its config.yaml appears.
     }
   }
   return found.sort();

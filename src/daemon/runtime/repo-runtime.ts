@@ -113,6 +113,8 @@ export class RepoRuntime implements WorkerHost {
       onChange: () => this.request('inbox'),
       onError: (error) => this.services.log.warn({ repo: this.config.repo, error: String(error) }, 'inbox watch failed'),
     });
+    // The first pass reads the inbox after this: a submission dropped from here on is reported.
+    await this.inboxWatch.ready;
   }
 
   /** Something changed: reconcile soon (level-triggered, so a burst of events is one pass). */

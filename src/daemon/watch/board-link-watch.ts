@@ -24,15 +24,15 @@ export class BoardLinkWatch {
     await this.close();
     if (folder === null || target === null) return;
     const name = basename(target);
-    this.current = {
-      folder,
-      watch: watchFolder(folder, {
-        depth: 0,
-        accept: (path) => basename(path) === name || basename(path) === `.#${name}`,
-        onChange: this.onChange,
-        onError: this.onError,
-      }),
-    };
+    const watch = watchFolder(folder, {
+      depth: 0,
+      accept: (path) => basename(path) === name || basename(path) === `.#${name}`,
+      onChange: this.onChange,
+      onError: this.onError,
+    });
+    this.current = { folder, watch };
+    // The pass reads the board after this: a save to the target from here on is reported.
+    await watch.ready;
   }
 
   async close(): Promise<void> {

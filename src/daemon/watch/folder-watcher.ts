@@ -2,6 +2,12 @@ import { watch } from 'chokidar';
 import { basename, join } from 'node:path';
 
 export interface FolderWatch {
+  /**
+   * Resolves once the folder is watched: a change after it is reported. chokidar lists a folder
+   * before it watches it, so a file written meanwhile is in neither; a reader that must not miss
+   * one reads after this.
+   */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +42,18 @@ export function watchFolder(folder: string, options: FolderWatchOptions): Folder
     if (typeof watched === 'string' && typeof name === 'string' && name !== '' && basename(watched) !== name) handle(join(watched, name));
   });
   watcher.on('error', (error) => options.onError(error));
-  return { close: () => watcher.close() };
+  let closed!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    watcher.once('ready', () => resolve());
+    closed = resolve;
+  });
+  return {
+    ready,
+    close: async () => {
+      closed();
+      await watcher.close();
+    },
+  };
 }
 
 /** Runs `fn` once `ms` after the last of a burst of calls (an editor's save is several events). */

@@ -69,19 +69,26 @@ describe('DataRootWatch', () => {
     await until('the saves', () => reported.includes(join(root, 'a', 'BOARD.md')) && reported.includes(join(root, 'b', 'config.yaml')) && notified() > 0);
   });
 
-  it('watches a STATE_DIR removed and made again, and only the one STATE_DIR it serves', async () => {
+  it('watches a STATE_DIR removed and made again (whose inode may be the same), and only the one STATE_DIR it serves (seeded)', { timeout: 60_000 }, async () => {
+    const seed = Number(process.env['CCX_TEST_SEED'] ?? Date.now() % 100_000);
+    const random = seeded(seed);
     const root = await testdir({ 'a/config.yaml': 'repo: a\n', 'b/config.yaml': 'repo: b\n' });
     const { initialised, reported } = await watching(root, join(root, 'a'));
     expect(initialised).toEqual([join(root, 'a')]);
-    await rm(join(root, 'a'), { recursive: true });
-    await sleep(200);
-    await mkdir(join(root, 'a'));
-    await writeFile(join(root, 'a', 'config.yaml'), 'repo: a again\n');
-    await until('the new config.yaml', () => reported.includes(join(root, 'a', 'config.yaml')));
-    reported.length = 0;
-    await writeFile(join(root, 'a', 'BOARD.md'), 'saved in the new folder\n');
+    for (let round = 0; round < 6; round++) {
+      await rm(join(root, 'a'), { recursive: true });
+      await sleep(Math.floor(random() * 40));
+      await mkdir(join(root, 'a'));
+      await writeFile(join(root, 'a', 'config.yaml'), `repo: a, round ${round}\n`);
+      await until(`the new config.yaml (round ${round}, seed ${seed})`, () => reported.includes(join(root, 'a', 'config.yaml')));
+      // Settled: what the new folder's watch reports from here on.
+      await sleep(100);
+      reported.length = 0;
+      await writeFile(join(root, 'a', 'BOARD.md'), `saved in round ${round}\n`);
+      await until(`the save in the new folder (round ${round}, seed ${seed})`, () => reported.includes(join(root, 'a', 'BOARD.md')));
+      reported.length = 0;
+    }
     await writeFile(join(root, 'b', 'BOARD.md'), 'not served\n');
-    await until('the save in the new folder', () => reported.includes(join(root, 'a', 'BOARD.md')));
     await sleep(200);
     expect(reported.map((path) => dirname(path))).not.toContain(join(root, 'b'));
   });

@@ -15,24 +15,23 @@ export interface DataRootWatchOptions {
   onError(error: unknown): void;
 }
 
-interface StateDirWatch {
-  /** The folder's inode: a STATE_DIR removed and made again is a new folder, watched anew. */
-  inode: number;
-  watch: FolderWatch;
-}
-
 /**
  * The data root and each STATE_DIR under it, every one watched on its own, so that a repository
  * initialised while the daemon runs is served whatever the timing of `ccx init`'s writes.
  *
  * One watch of depth 1 missed them: chokidar lists a new folder before it watches it, and a
  * config.yaml written between the two was never reported (the repository waited for its next
- * save). Here a new folder's own watch is ready first, then its config.yaml is looked for, so a
- * file is seen by the one or the other.
+ * save). Here a folder's own watch is ready first, then its files are looked for, so a file is
+ * seen by the one or the other. The root's watch reports a folder only when the folder itself is
+ * made, removed, renamed or changes mode (never for a write inside it): each such event watches
+ * it afresh, since a folder removed and made again may even have the same inode.
  */
 export class DataRootWatch {
   private rootWatch: FolderWatch | null = null;
-  private readonly stateDirs = new Map<string, Promise<StateDirWatch | null>>();
+  private readonly stateDirs = new Map<string, FolderWatch>();
+  /** A folder's rewatch under way, and the folders that asked for one more meanwhile. */
+  private readonly rewatching = new Map<string, Promise<void>>();
+  private readonly again = new Map<string, boolean>();
   private closed = false;
 
   constructor(private readonly options: DataRootWatchOptions) {}
@@ -45,55 +44,58 @@ export class DataRootWatch {
       accept: (path) => dirname(path) === root,
       onChange: (path) => {
         if (path === join(root, this.options.rootFile)) this.options.onRootFile();
-        else void this.folderChanged(path);
+        else if (this.options.only === undefined || path === this.options.only) void this.rewatch(path, true);
       },
       onError: this.options.onError,
     });
     await this.rootWatch.ready;
     // Listed after the root's watch is ready: a folder made meanwhile is in the list or an event (or both).
     const folders = this.options.only === undefined ? await subfolders(root) : [this.options.only];
+    await Promise.all(folders.map((folder) => this.rewatch(folder, false)));
     const initialised: string[] = [];
-    for (const folder of folders) if ((await this.watchStateDir(folder)) !== null && (await hasConfig(folder))) initialised.push(folder);
+    for (const folder of folders) if (this.stateDirs.has(folder) && (await exists(join(folder, 'config.yaml')))) initialised.push(folder);
     return initialised.sort();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const watches = await Promise.all(this.stateDirs.values());
+    await Promise.all(this.rewatching.values());
+    const watches = [...this.stateDirs.values()];
     this.stateDirs.clear();
-    await Promise.all([this.rootWatch?.close(), ...watches.map((entry) => entry?.watch.close())]);
+    await Promise.all([this.rootWatch?.close(), ...watches.map((watch) => watch.close())]);
   }
 
-  /** Something in the root was added, removed or replaced: (re)watch it if it is a folder, and open it if it is initialised. */
-  private async folderChanged(folder: string): Promise<void> {
-    if (this.options.only !== undefined && folder !== this.options.only) return;
-    const inode = await folderInode(folder);
-    const known = await this.stateDirs.get(folder);
-    if (known !== undefined && known !== null && known.inode === inode) return;
-    if (known !== undefined) {
+  /** One rewatch of a folder at a time; events that come while it runs ask for one more after it. */
+  private rewatch(folder: string, report: boolean): Promise<void> {
+    const running = this.rewatching.get(folder);
+    if (running !== undefined) {
+      this.again.set(folder, report || (this.again.get(folder) ?? false));
+      return running;
+    }
+    const run = (async () => {
+      let reporting: boolean | undefined = report;
+      while (reporting !== undefined) {
+        this.again.delete(folder);
+        await this.watchAfresh(folder, reporting);
+        reporting = this.again.get(folder);
+      }
+    })().finally(() => this.rewatching.delete(folder));
+    this.rewatching.set(folder, run);
+    return run;
+  }
+
+  /**
+   * A new watch of the folder (once it is ready, the old one is closed), or none if it is no folder
+   * now; then its state files that exist are reported (`report`), config.yaml first, since a change
+   * may have come while neither watch saw it.
+   */
+  private async watchAfresh(folder: string, report: boolean): Promise<void> {
+    const old = this.stateDirs.get(folder);
+    if (this.closed || !(await isFolder(folder))) {
       this.stateDirs.delete(folder);
-      await known?.watch.close();
+      await old?.close();
+      return;
     }
-    if (inode === null) return;
-    if ((await this.watchStateDir(folder)) !== null && (await hasConfig(folder))) this.options.onStateFile(join(folder, 'config.yaml'));
-  }
-
-  /** One watch per folder, however many events ask for it; null for what is no folder (or once closed). */
-  private watchStateDir(folder: string): Promise<StateDirWatch | null> {
-    let watching = this.stateDirs.get(folder);
-    if (watching === undefined) {
-      watching = this.openStateDirWatch(folder);
-      this.stateDirs.set(folder, watching);
-      void watching.then((entry) => {
-        if (entry === null && this.stateDirs.get(folder) === watching) this.stateDirs.delete(folder);
-      });
-    }
-    return watching;
-  }
-
-  private async openStateDirWatch(folder: string): Promise<StateDirWatch | null> {
-    const inode = await folderInode(folder);
-    if (inode === null || this.closed) return null;
     const names = new Set(this.options.stateFiles);
     const watch = watchFolder(folder, {
       depth: 0,
@@ -102,12 +104,15 @@ export class DataRootWatch {
       onError: this.options.onError,
     });
     await watch.ready;
-    // Closed while it got ready: close() has already run over the map, so this one is closed here.
     if (this.closed) {
       await watch.close();
-      return null;
+      return;
     }
-    return { inode, watch };
+    this.stateDirs.set(folder, watch);
+    await old?.close();
+    if (!report) return;
+    const files = ['config.yaml', ...this.options.stateFiles.filter((name) => name !== 'config.yaml')];
+    for (const name of files) if (await exists(join(folder, name))) this.options.onStateFile(join(folder, name));
   }
 }
 
@@ -119,19 +124,18 @@ async function subfolders(root: string): Promise<string[]> {
   }
 }
 
-/** A folder's inode; null for anything else (a symbolic link included, as the listing leaves them out). */
-async function folderInode(path: string): Promise<number | null> {
+/** A folder, not a symbolic link to one (the listing leaves those out too). */
+async function isFolder(path: string): Promise<boolean> {
   try {
-    const stats = await lstat(path);
-    return stats.isDirectory() ? stats.ino : null;
+    return (await lstat(path)).isDirectory();
   } catch {
-    return null;
+    return false;
   }
 }
 
-async function hasConfig(folder: string): Promise<boolean> {
+async function exists(path: string): Promise<boolean> {
   try {
-    await access(join(folder, 'config.yaml'));
+    await access(path);
     return true;
   } catch {
     return false;

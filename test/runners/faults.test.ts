@@ -24,7 +24,8 @@ describe('runner faults', () => {
     const daemon = startDaemon(target);
     // After the implement turn is pushed, while the review turn runs.
     await waitFor('the review turn on the first runner', async () => (await count(target, 'turn.started', 'T-1')).some((event) => event['phase'] === 'review'), 90_000, daemon);
-    expect(await agentsUnder(first.cache), 'the first runner\'s reviewer hangs').toHaveLength(1);
+    // turn.started goes out just before the agent is spawned: wait for the hanging reviewer's process itself.
+    await waitFor('the first runner\'s reviewer to hang', async () => (await agentsUnder(first.cache)).length === 1, 30_000, daemon);
     first.child.kill('SIGKILL');
     const second = await startRunner(target, nats, 'second', { slots: 1, env: scripted });
     await waitFor('T-1 to merge', async () => (await target.row('T-1'))?.status === 'merged', 120_000, daemon);
